@@ -1,0 +1,114 @@
+package org.memtypelab.core.kvm;
+
+import static org.memtypelab.core.memtype.MemType.UC;
+import static org.memtypelab.core.memtype.MemType.WB;
+
+import org.memtypelab.core.memtype.Ept;
+import org.memtypelab.core.memtype.MemType;
+
+/** KVM's choice of EPT memory type and IPAT for one guest page: {@code vmx_get_mt_mask()} per era (DOMAIN 2.2). */
+public final class EptPolicy {
+
+    /** The EPT leaf KVM builds, and the one rule that decided it. */
+    public record Decision(Ept.Entry entry, String because) {}
+
+    private EptPolicy() {}
+
+    /** Decides the EPT leaf for {@code page} on an Intel {@code platform}; rules 9-15 and the DOMAIN 9 options. */
+    public static Decision decide(KvmPlatform platform, GuestPage page) {
+        if (platform.cpu() != CpuVendor.INTEL) {
+            throw new IllegalArgumentException("EPT memtypes exist only on Intel; AMD uses NPT (DOMAIN rule 6)");
+        }
+        KvmVersion v = platform.kvm();
+        if (page.mmio()) {
+            return of(UC, false, "DOMAIN rule 9: MMIO pfn (rule 8) -> EPT UC without IPAT, guest PAT applies");
+        }
+        Decision patched = designOption(v, page);
+        if (patched != null) {
+            return patched;
+        }
+        if (page.noncoherentDma()) {
+            return noncoherent(platform, page);
+        }
+        return switch (v.era()) {
+            case UP_TO_6_6, V6_7_TO_6_10 -> of(
+                    WB, true, "DOMAIN rule 10: v" + v + " <= 6.10, RAM, no non-coherent DMA -> EPT WB with IPAT");
+            case V6_11 -> platform.selfSnoop()
+                    ? of(WB, false, "DOMAIN rule 14: v6.11 on a self-snoop CPU -> EPT WB without IPAT (377b2f359d1f)")
+                    : of(WB, true, "DOMAIN rule 14: v6.11 without self-snoop -> EPT WB with IPAT");
+            case V6_12_TO_6_15 -> of(
+                    WB, true, "DOMAIN 2.2: v" + v + ", self-snoop change reverted (9d70f3fec144) -> EPT WB with IPAT");
+            case V6_16_ON -> platform.ignoreGuestPatQuirk()
+                    ? of(WB, true, "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT enabled -> EPT WB with IPAT")
+                    : of(WB, false, "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT disabled -> EPT WB without IPAT");
+        };
+    }
+
+    private static Decision noncoherent(KvmPlatform platform, GuestPage page) {
+        KvmVersion v = platform.kvm();
+        String dma = page.slotKvmMemDma() && v.has(DesignPatch.KVM_MEM_DMA)
+                ? "non-coherent DMA (a KVM_MEM_DMA slot registered it VM-wide, DOMAIN 4.1 / rule 16)"
+                : "non-coherent DMA (rule 16)";
+        return switch (v.era()) {
+            case UP_TO_6_6 -> {
+                if (page.guestCr0Cd()) {
+                    yield platform.cdNwQuirk()
+                            ? of(WB, true, "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
+                                    + " -> EPT WB with IPAT")
+                            : of(UC, true, "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 without"
+                                    + " CD_NW_CLEARED -> EPT UC with IPAT");
+                }
+                yield guestMtrr("DOMAIN rule 11", v, dma, page);
+            }
+            case V6_7_TO_6_10 -> {
+                if (page.guestCr0Cd()) {
+                    yield platform.cdNwQuirk()
+                            ? of(WB, false, "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
+                                    + " -> EPT WB without IPAT (c9f65a3f2d92)")
+                            : of(UC, true, "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 without"
+                                    + " CD_NW_CLEARED -> EPT UC with IPAT");
+                }
+                yield guestMtrr("DOMAIN rule 12", v, dma, page);
+            }
+            case V6_11, V6_12_TO_6_15, V6_16_ON -> of(
+                    WB, false, "DOMAIN rule 13: v" + v + ", " + dma + " -> EPT WB without IPAT; guest MTRRs and CR0.CD"
+                            + " are no longer virtualised");
+        };
+    }
+
+    private static Decision guestMtrr(String rule, KvmVersion v, String dma, GuestPage page) {
+        return of(page.guestMtrr(), false, rule + ": v" + v + ", " + dma + ", guest CR0.CD=0 -> EPT = guest MTRR type "
+                + page.guestMtrr() + " without IPAT");
+    }
+
+    /** The thread's design options that change the decision for non-MMIO pages; null when none applies. */
+    private static Decision designOption(KvmVersion v, GuestPage page) {
+        if (v.has(DesignPatch.DMA_EXCLUDES_DIRTY_LOG) && page.slotKvmMemDma() && page.slotDirtyLogging()) {
+            return of(WB, true, "DOMAIN 9 option 6 (+dma-excludes-dirty-log): KVM_MEM_DMA slot under dirty logging"
+                    + " -> forced EPT WB with IPAT while migrating");
+        }
+        if (v.has(DesignPatch.SLOT_MEMTYPE) && page.slotMemtype().isPresent()) {
+            MemType t = eptType(page.slotMemtype().get());
+            return of(t, true, "DOMAIN 9 option 4 (+slot-memtype): the slot forces EPT " + t + " with IPAT, whatever"
+                    + " the guest PAT");
+        }
+        if (v.has(DesignPatch.INSPECT_HVA)) {
+            MemType t = eptType(page.hostMapping());
+            return of(t, true, "DOMAIN 9 option 3 (+inspect-hva): KVM uses the host mapping's type "
+                    + page.hostMapping() + " behind the hva -> EPT " + t + " with IPAT");
+        }
+        if (v.has(DesignPatch.HONOR_GUEST_PAT)) {
+            return of(WB, false, "DOMAIN 9 option 2 (+honor-guest-pat): RAM -> EPT WB without IPAT, guest PAT applies");
+        }
+        return null;
+    }
+
+    /** EPT cannot hold UC- (DOMAIN 1.1); its closest EPT type is UC. */
+    private static MemType eptType(MemType t) {
+        return t == MemType.UC_MINUS ? UC : t;
+    }
+
+    private static Decision of(MemType type, boolean ipat, String because) {
+        return new Decision(new Ept.Entry(type, ipat), because);
+    }
+}

@@ -1,0 +1,56 @@
+package org.memtypelab.core.kvm;
+
+import java.util.Optional;
+import org.memtypelab.core.memtype.MemType;
+
+/**
+ * What KVM and the hardware know about one guest page when its SPTE is built: the pfn kind, the guest's PAT, MTRR
+ * and CR0.CD, the VM-wide non-coherent DMA state, and the memslot it lies in.
+ *
+ * @param mmio {@code kvm_is_mmio_pfn()} (rule 8): a VRAM BAR behind a PFNMAP VMA, not RAM
+ * @param hostMapping the memory type of the host mapping behind the slot's hva (QEMU's mapping, DOMAIN 9 option 3)
+ * @param slotKvmMemDma the slot carries the unmerged KVM_MEM_DMA flag (DOMAIN 4.1)
+ * @param slotDirtyLogging the slot has KVM_MEM_LOG_DIRTY_PAGES
+ * @param slotMemtype a per-slot forced type (+slot-memtype, DOMAIN 9 option 4)
+ */
+public record GuestPage(
+        boolean mmio,
+        MemType guestPat,
+        MemType guestMtrr,
+        boolean guestCr0Cd,
+        boolean noncoherentDma,
+        MemType hostMapping,
+        boolean slotKvmMemDma,
+        boolean slotDirtyLogging,
+        Optional<MemType> slotMemtype) {
+
+    /** An ordinary RAM page the guest maps with {@code guestPat}, with the {@code explain} defaults otherwise. */
+    public static GuestPage ram(MemType guestPat) {
+        return new GuestPage(false, guestPat, MemType.WB, false, false, MemType.WB, false, false, Optional.empty());
+    }
+
+    public GuestPage withMmio(boolean v) {
+        return new GuestPage(v, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMapping, slotKvmMemDma,
+                slotDirtyLogging, slotMemtype);
+    }
+
+    public GuestPage withNoncoherentDma(boolean v) {
+        return new GuestPage(mmio, guestPat, guestMtrr, guestCr0Cd, v, hostMapping, slotKvmMemDma, slotDirtyLogging,
+                slotMemtype);
+    }
+
+    public GuestPage withGuestMtrr(MemType v) {
+        return new GuestPage(mmio, guestPat, v, guestCr0Cd, noncoherentDma, hostMapping, slotKvmMemDma,
+                slotDirtyLogging, slotMemtype);
+    }
+
+    public GuestPage withGuestCr0Cd(boolean v) {
+        return new GuestPage(mmio, guestPat, guestMtrr, v, noncoherentDma, hostMapping, slotKvmMemDma,
+                slotDirtyLogging, slotMemtype);
+    }
+
+    public GuestPage withSlot(MemType hostMap, boolean kvmMemDma, boolean dirtyLogging, Optional<MemType> memtype) {
+        return new GuestPage(mmio, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMap, kvmMemDma, dirtyLogging,
+                memtype);
+    }
+}
