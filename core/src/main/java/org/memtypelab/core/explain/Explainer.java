@@ -38,7 +38,11 @@ public final class Explainer {
                     + cell.type() + " (SDM footnote 3)");
         }
         return new Explanation(
-                Form.TABLE, CpuVendor.INTEL, Optional.empty(), Optional.empty(), new Effective.Known(cell.type(), because));
+                Form.TABLE,
+                CpuVendor.INTEL,
+                Optional.empty(),
+                Optional.empty(),
+                new Effective.Known(cell.type(), because));
     }
 
     /** A raw EPT leaf: bits 5:3, IPAT, the guest PAT type and the hardware CR0.CD (rules 2-5). */
@@ -53,7 +57,11 @@ public final class Explainer {
                     new Effective.Known(e.type(), e.because()));
         }
         return new Explanation(
-                Form.EPT, CpuVendor.INTEL, Optional.empty(), Optional.empty(), new Effective.Misconfiguration(access.because()));
+                Form.EPT,
+                CpuVendor.INTEL,
+                Optional.empty(),
+                Optional.empty(),
+                new Effective.Misconfiguration(access.because()));
     }
 
     /** A guest access under KVM: the kernel's EPT policy (or AMD NPT), then the hardware rules. */

@@ -21,11 +21,15 @@ public enum Driver {
 
     /** The placements this driver offers. */
     public List<Placement> placements() {
-        return Arrays.stream(Placement.values()).filter(p -> p.drivers().contains(this)).toList();
+        return Arrays.stream(Placement.values())
+                .filter(p -> p.drivers().contains(this))
+                .toList();
     }
 
     public static Optional<Driver> parse(String s) {
-        return Arrays.stream(values()).filter(d -> d.label().equalsIgnoreCase(s == null ? "" : s.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(d -> d.label().equalsIgnoreCase(s == null ? "" : s.trim()))
+                .findFirst();
     }
 
     public static String allowed() {

@@ -50,7 +50,9 @@ public enum Placement {
     }
 
     public static Optional<Placement> parse(String s) {
-        return Arrays.stream(values()).filter(p -> p.label.equalsIgnoreCase(s == null ? "" : s.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(p -> p.label.equalsIgnoreCase(s == null ? "" : s.trim()))
+                .findFirst();
     }
 
     /** The placements of {@code driver}, comma-separated, for error messages. */

@@ -29,7 +29,9 @@ public enum DesignPatch {
     }
 
     public static Optional<DesignPatch> parse(String suffix) {
-        return Arrays.stream(values()).filter(p -> p.suffix.equalsIgnoreCase(suffix)).findFirst();
+        return Arrays.stream(values())
+                .filter(p -> p.suffix.equalsIgnoreCase(suffix))
+                .findFirst();
     }
 
     public static String allowed() {

@@ -31,16 +31,24 @@ public final class EptPolicy {
             return noncoherent(platform, page);
         }
         return switch (v.era()) {
-            case UP_TO_6_6, V6_7_TO_6_10 -> of(
-                    WB, true, "DOMAIN rule 10: v" + v + " <= 6.10, RAM, no non-coherent DMA -> EPT WB with IPAT");
-            case V6_11 -> platform.selfSnoop()
-                    ? of(WB, false, "DOMAIN rule 14: v6.11 on a self-snoop CPU -> EPT WB without IPAT (377b2f359d1f)")
-                    : of(WB, true, "DOMAIN rule 14: v6.11 without self-snoop -> EPT WB with IPAT");
-            case V6_12_TO_6_15 -> of(
-                    WB, true, "DOMAIN 2.2: v" + v + ", self-snoop change reverted (9d70f3fec144) -> EPT WB with IPAT");
-            case V6_16_ON -> platform.ignoreGuestPatQuirk()
-                    ? of(WB, true, "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT enabled -> EPT WB with IPAT")
-                    : of(WB, false, "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT disabled -> EPT WB without IPAT");
+            case UP_TO_6_6, V6_7_TO_6_10 ->
+                of(WB, true, "DOMAIN rule 10: v" + v + " <= 6.10, RAM, no non-coherent DMA -> EPT WB with IPAT");
+            case V6_11 ->
+                platform.selfSnoop()
+                        ? of(
+                                WB,
+                                false,
+                                "DOMAIN rule 14: v6.11 on a self-snoop CPU -> EPT WB without IPAT (377b2f359d1f)")
+                        : of(WB, true, "DOMAIN rule 14: v6.11 without self-snoop -> EPT WB with IPAT");
+            case V6_12_TO_6_15 ->
+                of(WB, true, "DOMAIN 2.2: v" + v + ", self-snoop change reverted (9d70f3fec144) -> EPT WB with IPAT");
+            case V6_16_ON ->
+                platform.ignoreGuestPatQuirk()
+                        ? of(WB, true, "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT enabled -> EPT WB with IPAT")
+                        : of(
+                                WB,
+                                false,
+                                "DOMAIN rule 15: v" + v + ", quirk IGNORE_GUEST_PAT disabled -> EPT WB without IPAT");
         };
     }
 
@@ -53,49 +61,76 @@ public final class EptPolicy {
             case UP_TO_6_6 -> {
                 if (page.guestCr0Cd()) {
                     yield platform.cdNwQuirk()
-                            ? of(WB, true, "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
-                                    + " -> EPT WB with IPAT")
-                            : of(UC, true, "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 without"
-                                    + " CD_NW_CLEARED -> EPT UC with IPAT");
+                            ? of(
+                                    WB,
+                                    true,
+                                    "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
+                                            + " -> EPT WB with IPAT")
+                            : of(
+                                    UC,
+                                    true,
+                                    "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 without"
+                                            + " CD_NW_CLEARED -> EPT UC with IPAT");
                 }
                 yield guestMtrr("DOMAIN rule 11", v, dma, page);
             }
             case V6_7_TO_6_10 -> {
                 if (page.guestCr0Cd()) {
                     yield platform.cdNwQuirk()
-                            ? of(WB, false, "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
-                                    + " -> EPT WB without IPAT (c9f65a3f2d92)")
-                            : of(UC, true, "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 without"
-                                    + " CD_NW_CLEARED -> EPT UC with IPAT");
+                            ? of(
+                                    WB,
+                                    false,
+                                    "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
+                                            + " -> EPT WB without IPAT (c9f65a3f2d92)")
+                            : of(
+                                    UC,
+                                    true,
+                                    "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 without"
+                                            + " CD_NW_CLEARED -> EPT UC with IPAT");
                 }
                 yield guestMtrr("DOMAIN rule 12", v, dma, page);
             }
-            case V6_11, V6_12_TO_6_15, V6_16_ON -> of(
-                    WB, false, "DOMAIN rule 13: v" + v + ", " + dma + " -> EPT WB without IPAT; guest MTRRs and CR0.CD"
-                            + " are no longer virtualised");
+            case V6_11, V6_12_TO_6_15, V6_16_ON ->
+                of(
+                        WB,
+                        false,
+                        "DOMAIN rule 13: v" + v + ", " + dma + " -> EPT WB without IPAT; guest MTRRs and CR0.CD"
+                                + " are no longer virtualised");
         };
     }
 
     private static Decision guestMtrr(String rule, KvmVersion v, String dma, GuestPage page) {
-        return of(page.guestMtrr(), false, rule + ": v" + v + ", " + dma + ", guest CR0.CD=0 -> EPT = guest MTRR type "
-                + page.guestMtrr() + " without IPAT");
+        return of(
+                page.guestMtrr(),
+                false,
+                rule + ": v" + v + ", " + dma + ", guest CR0.CD=0 -> EPT = guest MTRR type " + page.guestMtrr()
+                        + " without IPAT");
     }
 
     /** The thread's design options that change the decision for non-MMIO pages; null when none applies. */
     private static Decision designOption(KvmVersion v, GuestPage page) {
         if (v.has(DesignPatch.DMA_EXCLUDES_DIRTY_LOG) && page.slotKvmMemDma() && page.slotDirtyLogging()) {
-            return of(WB, true, "DOMAIN 9 option 6 (+dma-excludes-dirty-log): KVM_MEM_DMA slot under dirty logging"
-                    + " -> forced EPT WB with IPAT while migrating");
+            return of(
+                    WB,
+                    true,
+                    "DOMAIN 9 option 6 (+dma-excludes-dirty-log): KVM_MEM_DMA slot under dirty logging"
+                            + " -> forced EPT WB with IPAT while migrating");
         }
         if (v.has(DesignPatch.SLOT_MEMTYPE) && page.slotMemtype().isPresent()) {
             MemType t = eptType(page.slotMemtype().get());
-            return of(t, true, "DOMAIN 9 option 4 (+slot-memtype): the slot forces EPT " + t + " with IPAT, whatever"
-                    + " the guest PAT");
+            return of(
+                    t,
+                    true,
+                    "DOMAIN 9 option 4 (+slot-memtype): the slot forces EPT " + t + " with IPAT, whatever"
+                            + " the guest PAT");
         }
         if (v.has(DesignPatch.INSPECT_HVA)) {
             MemType t = eptType(page.hostMapping());
-            return of(t, true, "DOMAIN 9 option 3 (+inspect-hva): KVM uses the host mapping's type "
-                    + page.hostMapping() + " behind the hva -> EPT " + t + " with IPAT");
+            return of(
+                    t,
+                    true,
+                    "DOMAIN 9 option 3 (+inspect-hva): KVM uses the host mapping's type " + page.hostMapping()
+                            + " behind the hva -> EPT " + t + " with IPAT");
         }
         if (v.has(DesignPatch.HONOR_GUEST_PAT)) {
             return of(WB, false, "DOMAIN 9 option 2 (+honor-guest-pat): RAM -> EPT WB without IPAT, guest PAT applies");

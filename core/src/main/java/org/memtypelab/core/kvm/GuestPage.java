@@ -30,27 +30,51 @@ public record GuestPage(
     }
 
     public GuestPage withMmio(boolean v) {
-        return new GuestPage(v, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMapping, slotKvmMemDma,
-                slotDirtyLogging, slotMemtype);
-    }
-
-    public GuestPage withNoncoherentDma(boolean v) {
-        return new GuestPage(mmio, guestPat, guestMtrr, guestCr0Cd, v, hostMapping, slotKvmMemDma, slotDirtyLogging,
+        return new GuestPage(
+                v,
+                guestPat,
+                guestMtrr,
+                guestCr0Cd,
+                noncoherentDma,
+                hostMapping,
+                slotKvmMemDma,
+                slotDirtyLogging,
                 slotMemtype);
     }
 
+    public GuestPage withNoncoherentDma(boolean v) {
+        return new GuestPage(
+                mmio, guestPat, guestMtrr, guestCr0Cd, v, hostMapping, slotKvmMemDma, slotDirtyLogging, slotMemtype);
+    }
+
     public GuestPage withGuestMtrr(MemType v) {
-        return new GuestPage(mmio, guestPat, v, guestCr0Cd, noncoherentDma, hostMapping, slotKvmMemDma,
-                slotDirtyLogging, slotMemtype);
+        return new GuestPage(
+                mmio,
+                guestPat,
+                v,
+                guestCr0Cd,
+                noncoherentDma,
+                hostMapping,
+                slotKvmMemDma,
+                slotDirtyLogging,
+                slotMemtype);
     }
 
     public GuestPage withGuestCr0Cd(boolean v) {
-        return new GuestPage(mmio, guestPat, guestMtrr, v, noncoherentDma, hostMapping, slotKvmMemDma,
-                slotDirtyLogging, slotMemtype);
+        return new GuestPage(
+                mmio,
+                guestPat,
+                guestMtrr,
+                v,
+                noncoherentDma,
+                hostMapping,
+                slotKvmMemDma,
+                slotDirtyLogging,
+                slotMemtype);
     }
 
     public GuestPage withSlot(MemType hostMap, boolean kvmMemDma, boolean dirtyLogging, Optional<MemType> memtype) {
-        return new GuestPage(mmio, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMap, kvmMemDma, dirtyLogging,
-                memtype);
+        return new GuestPage(
+                mmio, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMap, kvmMemDma, dirtyLogging, memtype);
     }
 }

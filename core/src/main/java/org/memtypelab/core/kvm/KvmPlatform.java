@@ -30,7 +30,8 @@ public record KvmPlatform(
             return problems;
         }
         if (cpu == CpuVendor.AMD) {
-            problems.add("the IGNORE_GUEST_PAT quirk does not exist on AMD (NPT never ignores guest PAT; DOMAIN rule 15)");
+            problems.add(
+                    "the IGNORE_GUEST_PAT quirk does not exist on AMD (NPT never ignores guest PAT; DOMAIN rule 15)");
         } else if (!kvm.atLeast(6, 16)) {
             problems.add("kernel " + kvm + " has no IGNORE_GUEST_PAT quirk (added in 6.16; DOMAIN rule 15)");
         } else if (!ignoreGuestPatQuirk && !selfSnoop) {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** A mainline kernel version, optionally with design patches applied: {@code 6.10}, {@code 5.6+kvm-mem-dma}. */
 public record KvmVersion(int major, int minor, Set<DesignPatch> patches) implements Comparable<KvmVersion> {
 
-    private static final Pattern FORMAT = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.\\d+)?((?:\\+[a-z-]+)*)");
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})(?:\\.\\d{1,4})?((?:\\+[a-z-]+)*)");
 
     public KvmVersion {
         patches = patches.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(patches));

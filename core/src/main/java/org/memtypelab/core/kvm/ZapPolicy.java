@@ -40,19 +40,23 @@ public final class ZapPolicy {
         }
         return switch (p.kvm().era()) {
             case UP_TO_6_6 -> new Answer(Zap.UNKNOWN, "DOMAIN 2.4: zapping before 6.7 is not recorded");
-            case V6_7_TO_6_10 -> noncoherentDma
-                    ? new Answer(Zap.ALL, "DOMAIN 2.4: v6.7-6.10 zap iff guest MTRRs are honoured (non-coherent DMA)")
-                    : new Answer(Zap.NONE, "DOMAIN 2.4: guest MTRRs not honoured without non-coherent DMA, no zap");
-            case V6_11, V6_12_TO_6_15, V6_16_ON -> new Answer(
-                    Zap.NONE, "DOMAIN 2.4: v6.11 removed guest MTRR/CR0.CD virtualisation, no zap path");
+            case V6_7_TO_6_10 ->
+                noncoherentDma
+                        ? new Answer(
+                                Zap.ALL, "DOMAIN 2.4: v6.7-6.10 zap iff guest MTRRs are honoured (non-coherent DMA)")
+                        : new Answer(Zap.NONE, "DOMAIN 2.4: guest MTRRs not honoured without non-coherent DMA, no zap");
+            case V6_11, V6_12_TO_6_15, V6_16_ON ->
+                new Answer(Zap.NONE, "DOMAIN 2.4: v6.11 removed guest MTRR/CR0.CD virtualisation, no zap path");
         };
     }
 
     /** Turning KVM_MEM_LOG_DIRTY_PAGES on or off for a slot (rule 25; DOMAIN 9 option 6). */
     public static Answer dirtyLogToggle(KvmPlatform p, boolean slotKvmMemDma) {
         if (p.kvm().has(DesignPatch.DMA_EXCLUDES_DIRTY_LOG) && slotKvmMemDma) {
-            return new Answer(Zap.SLOT, "DOMAIN 9 option 6: a KVM_MEM_DMA slot is zapped so it is rebuilt WB while"
-                    + " migrating (and honours guest PAT again afterwards)");
+            return new Answer(
+                    Zap.SLOT,
+                    "DOMAIN 9 option 6: a KVM_MEM_DMA slot is zapped so it is rebuilt WB while"
+                            + " migrating (and honours guest PAT again afterwards)");
         }
         return new Answer(Zap.NONE, "DOMAIN rule 25: dirty logging write-protects or collapses, memtype unchanged");
     }

@@ -12,7 +12,8 @@ public final class Ept {
     public record Entry(MemType type, boolean ipat) {
         public Entry {
             if (!type.isValidEpt()) {
-                throw new IllegalArgumentException(type + " is not an EPT type; allowed: " + MemType.labels(MemType.EPT_TYPES));
+                throw new IllegalArgumentException(
+                        type + " is not an EPT type; allowed: " + MemType.labels(MemType.EPT_TYPES));
             }
         }
 
@@ -56,8 +57,8 @@ public final class Ept {
             return new Access.Effective(entry.type(), because);
         }
         MtrrPatTable.Cell cell = MtrrPatTable.lookup(entry.type(), guestPat);
-        because.add("DOMAIN rule 4: IPAT=0 -> SDM table 11-7 with EPT " + entry.type() + " in the MTRR role and guest PAT "
-                + guestPat + " -> " + cell.type());
+        because.add("DOMAIN rule 4: IPAT=0 -> SDM table 11-7 with EPT " + entry.type()
+                + " in the MTRR role and guest PAT " + guestPat + " -> " + cell.type());
         if (cell.snoop() != Snoop.NONE) {
             because.add(cell.snoop().explanation());
         }

@@ -1,7 +1,6 @@
 package org.memtypelab.core.memtype;
 
 import static org.memtypelab.core.memtype.MemType.UC;
-import static org.memtypelab.core.memtype.MemType.UC_MINUS;
 import static org.memtypelab.core.memtype.MemType.WB;
 import static org.memtypelab.core.memtype.MemType.WC;
 import static org.memtypelab.core.memtype.MemType.WP;
@@ -34,7 +33,9 @@ public final class MtrrPatTable {
         for (int i = 0; i < cells.length; i++) {
             String c = cells[i];
             MemType type = MemType.parse(c.replaceAll("[0-9]", "")).orElseThrow();
-            Snoop snoop = c.contains("1") ? Snoop.UC_FROM_MTRR_NO_SNOOP : c.contains("2") ? Snoop.UC_FROM_PAT_SNOOPS : Snoop.NONE;
+            Snoop snoop = c.contains("1")
+                    ? Snoop.UC_FROM_MTRR_NO_SNOOP
+                    : c.contains("2") ? Snoop.UC_FROM_PAT_SNOOPS : Snoop.NONE;
             row.put(MemType.PAT_TYPES.get(i), new Cell(type, snoop, c.contains("3")));
         }
         GRID.put(mtrr, row);
@@ -47,10 +48,12 @@ public final class MtrrPatTable {
      */
     public static Cell lookup(MemType mtrr, MemType pat) {
         if (!mtrr.isValidMtrr()) {
-            throw new IllegalArgumentException(mtrr + " is not an MTRR type; allowed: " + MemType.labels(MemType.MTRR_TYPES));
+            throw new IllegalArgumentException(
+                    mtrr + " is not an MTRR type; allowed: " + MemType.labels(MemType.MTRR_TYPES));
         }
         if (!pat.isValidPat()) {
-            throw new IllegalArgumentException(pat + " is not a PAT type; allowed: " + MemType.labels(MemType.PAT_TYPES));
+            throw new IllegalArgumentException(
+                    pat + " is not a PAT type; allowed: " + MemType.labels(MemType.PAT_TYPES));
         }
         return GRID.get(mtrr).get(pat);
     }

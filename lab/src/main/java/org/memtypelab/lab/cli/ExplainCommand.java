@@ -36,72 +36,128 @@ import picocli.CommandLine.ParameterException;
 final class ExplainCommand implements Callable<Integer> {
 
     private static final List<String> KVM_FORM_OPTIONS = List.of(
-            "--cpu", "--kvm", "--self-snoop", "--ignore-guest-pat-quirk", "--noncoherent-dma", "--backing",
-            "--guest-pat", "--guest-mtrr", "--cd-nw-quirk", "--host-map", "--slot-memtype", "--kvm-mem-dma-slot",
+            "--cpu",
+            "--kvm",
+            "--self-snoop",
+            "--ignore-guest-pat-quirk",
+            "--noncoherent-dma",
+            "--backing",
+            "--guest-pat",
+            "--guest-mtrr",
+            "--cd-nw-quirk",
+            "--host-map",
+            "--slot-memtype",
+            "--kvm-mem-dma-slot",
             "--dirty-logging");
+
+    private static final String BARE_FORM = "--mtrr TYPE --pat TYPE";
+    private static final String EPT_FORM = "--ept TYPE|BITS --ipat|--no-ipat --pat TYPE [--cr0-cd]";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--mtrr", paramLabel = "TYPE", converter = MemTypeConverters.Mtrr.class,
+    @Option(
+            names = "--mtrr",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Mtrr.class,
             description = "Bare form: the MTRR type (UC, WC, WT, WB, WP).")
     MemType mtrr;
 
-    @Option(names = "--pat", paramLabel = "TYPE", converter = MemTypeConverters.Pat.class,
+    @Option(
+            names = "--pat",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Pat.class,
             description = "Bare and EPT forms: the PAT type selected by the PTE (UC, UC-, WC, WT, WB, WP).")
     MemType pat;
 
-    @Option(names = "--ept", paramLabel = "TYPE|BITS", converter = MemTypeConverters.EptBits.class,
+    @Option(
+            names = "--ept",
+            paramLabel = "TYPE|BITS",
+            converter = MemTypeConverters.EptBits.class,
             description = "EPT form: the EPT leaf type (UC, WC, WT, WP, WB) or its bits 5:3 (0-7).")
     Integer eptBits;
 
     @Option(names = "--ipat", negatable = true, description = "EPT form: the ignore-PAT bit.")
     Boolean ipat;
 
-    @Option(names = "--cpu", paramLabel = "intel|amd", converter = CpuConverter.class,
+    @Option(
+            names = "--cpu",
+            paramLabel = "intel|amd",
+            converter = CpuConverter.class,
             description = "Host CPU vendor (default intel).")
     CpuVendor cpu = CpuVendor.INTEL;
 
-    @Option(names = "--kvm", paramLabel = "VERSION",
+    @Option(
+            names = "--kvm",
+            paramLabel = "VERSION",
             description = "Mainline kernel, optionally with design patches: 6.10, 5.6+kvm-mem-dma (default 6.16).")
     String kvm = "6.16";
 
-    @Option(names = "--self-snoop", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--self-snoop",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Host CPU has SELFSNOOP (default yes).")
     boolean selfSnoop;
 
-    @Option(names = "--ignore-guest-pat-quirk", arity = "1", paramLabel = "on|off", converter = MemTypeConverters.OnOff.class,
+    @Option(
+            names = "--ignore-guest-pat-quirk",
+            arity = "1",
+            paramLabel = "on|off",
+            converter = MemTypeConverters.OnOff.class,
             description = "KVM_X86_QUIRK_IGNORE_GUEST_PAT, 6.16+ on Intel with self-snoop (default on).")
     Boolean ignoreGuestPatQuirk;
 
     @Option(names = "--noncoherent-dma", description = "The VM has non-coherent DMA (e.g. VFIO without snoop control).")
     boolean noncoherentDma;
 
-    @Option(names = "--backing", arity = "1", paramLabel = "ram|mmio", converter = BackingConverter.class,
+    @Option(
+            names = "--backing",
+            arity = "1",
+            paramLabel = "ram|mmio",
+            converter = BackingConverter.class,
             description = "ram, or mmio: a page KVM treats as MMIO, e.g. a VRAM BAR (default ram).")
     Backing backing = Backing.RAM;
 
-    @Option(names = "--guest-pat", paramLabel = "TYPE", converter = MemTypeConverters.Pat.class,
+    @Option(
+            names = "--guest-pat",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Pat.class,
             description = "Guest PTE's PAT type (default WB).")
     MemType guestPat = MemType.WB;
 
-    @Option(names = "--guest-mtrr", paramLabel = "TYPE", converter = MemTypeConverters.Mtrr.class,
+    @Option(
+            names = "--guest-mtrr",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Mtrr.class,
             description = "Guest MTRR type of the page (default WB).")
     MemType guestMtrr = MemType.WB;
 
-    @Option(names = "--cr0-cd",
+    @Option(
+            names = "--cr0-cd",
             description = "Guest CR0.CD as KVM emulates it; in the EPT form, the hardware bit (DOMAIN rule 2).")
     boolean cr0Cd;
 
-    @Option(names = "--cd-nw-quirk", arity = "1", paramLabel = "on|off", converter = MemTypeConverters.OnOff.class,
+    @Option(
+            names = "--cd-nw-quirk",
+            arity = "1",
+            paramLabel = "on|off",
+            converter = MemTypeConverters.OnOff.class,
             description = "KVM_X86_QUIRK_CD_NW_CLEARED (default on).")
     Boolean cdNwQuirk;
 
-    @Option(names = "--host-map", paramLabel = "TYPE", converter = MemTypeConverters.Pat.class,
+    @Option(
+            names = "--host-map",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Pat.class,
             description = "With +inspect-hva: the type of QEMU's mapping behind the hva (default WB).")
     MemType hostMap;
 
-    @Option(names = "--slot-memtype", paramLabel = "TYPE", converter = MemTypeConverters.Pat.class,
+    @Option(
+            names = "--slot-memtype",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Pat.class,
             description = "With +slot-memtype: the type the memslot forces.")
     MemType slotMemtype;
 
@@ -129,7 +185,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     private Explanation answer() {
         if (mtrr != null && eptBits != null) {
-            throw bad("--mtrr and --ept belong to different forms; give one of them");
+            throw bad("--mtrr and --ept belong to different forms; give one of them (allowed: " + BARE_FORM + ", or "
+                    + EPT_FORM + ")");
         }
         if (mtrr != null || eptBits != null) {
             String form = mtrr != null ? "--mtrr" : "--ept";
@@ -144,7 +201,8 @@ final class ExplainCommand implements Callable<Integer> {
             }
             if (mtrr != null) {
                 if (given("--cr0-cd") || ipat != null) {
-                    throw bad("--cr0-cd and --ipat belong to the --ept form");
+                    throw bad((ipat != null ? "--ipat" : "--cr0-cd")
+                            + " belongs to the --ept form (allowed with --mtrr: " + BARE_FORM + ")");
                 }
                 return Explainer.table(mtrr, pat);
             }
@@ -154,8 +212,9 @@ final class ExplainCommand implements Callable<Integer> {
             return Explainer.ept(eptBits, ipat, pat, cr0Cd);
         }
         if (pat != null || ipat != null) {
-            throw bad((pat != null ? "--pat" : "--ipat") + " belongs to the --mtrr/--ept forms; under KVM give the"
-                    + " guest's type with --guest-pat");
+            throw bad((pat != null ? "--pat" : "--ipat") + " belongs to the --mtrr/--ept forms (" + BARE_FORM + ", or "
+                    + EPT_FORM + "); under KVM give the guest's type with --guest-pat TYPE, allowed: "
+                    + MemType.labels(MemType.PAT_TYPES));
         }
         return Explainer.kvm(platform(), page());
     }
@@ -175,7 +234,9 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> problems = p.quirkProblems(ignoreGuestPatQuirk != null);
         if (!problems.isEmpty()) {
             throw bad("--ignore-guest-pat-quirk: " + problems.get(0) + "; allowed: omit it"
-                    + (p.hasIgnoreGuestPatQuirk() && selfSnoop ? ", on, off" : p.hasIgnoreGuestPatQuirk() ? ", on" : ""));
+                    + (p.hasIgnoreGuestPatQuirk() && selfSnoop
+                            ? ", on, off"
+                            : p.hasIgnoreGuestPatQuirk() ? ", on" : ""));
         }
         requirePatch(version, slotMemtype != null, "--slot-memtype", DesignPatch.SLOT_MEMTYPE);
         requirePatch(version, kvmMemDmaSlot, "--kvm-mem-dma-slot", DesignPatch.KVM_MEM_DMA);
@@ -216,13 +277,16 @@ final class ExplainCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", a.cpu().label());
         m.put("kvm", a.kvm().map(KvmVersion::toString).orElse(null));
-        m.put("ept", a.ept().map(e -> {
-                    Map<String, Object> ept = new LinkedHashMap<>();
-                    ept.put("type", e.type().label());
-                    ept.put("ipat", e.ipat());
-                    return ept;
-                })
-                .orElse(null));
+        m.put(
+                "ept",
+                a.ept()
+                        .map(e -> {
+                            Map<String, Object> ept = new LinkedHashMap<>();
+                            ept.put("type", e.type().label());
+                            ept.put("ipat", e.ipat());
+                            return ept;
+                        })
+                        .orElse(null));
         m.put("effective", a.effective().label());
         m.put("because", a.effective().because());
         m.put("form", a.form().name().toLowerCase(java.util.Locale.ROOT));
@@ -246,8 +310,9 @@ final class ExplainCommand implements Callable<Integer> {
             return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "ram" -> Backing.RAM;
                 case "mmio" -> Backing.MMIO;
-                default -> throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a backing; allowed: ram, mmio");
+                default ->
+                    throw new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a backing; allowed: ram, mmio");
             };
         }
     }

@@ -14,14 +14,16 @@ final class ExplainText {
         switch (a.form()) {
             case TABLE -> sb.append("  form:     bare x86 table (Intel SDM table 11-7, MTRR x PAT)\n");
             case EPT -> sb.append("  form:     Intel EPT leaf + guest PAT (hardware rules)\n");
-            case KVM -> sb.append("  form:     guest access under KVM ")
-                    .append(a.kvm().orElseThrow())
-                    .append(" on ")
-                    .append(a.cpu().label())
-                    .append('\n');
+            case KVM ->
+                sb.append("  form:     guest access under KVM ")
+                        .append(a.kvm().orElseThrow())
+                        .append(" on ")
+                        .append(a.cpu().label())
+                        .append('\n');
         }
         a.ept().ifPresent(e -> sb.append("  ept:      ").append(e).append('\n'));
-        if (a.form() == org.memtypelab.core.explain.Explainer.Form.KVM && a.ept().isEmpty()) {
+        if (a.form() == org.memtypelab.core.explain.Explainer.Form.KVM
+                && a.ept().isEmpty()) {
             sb.append("  ept:      none (AMD nested paging)\n");
         }
         sb.append("  because:\n");
