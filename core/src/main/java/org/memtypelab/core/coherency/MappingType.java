@@ -1,0 +1,64 @@
+package org.memtypelab.core.coherency;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.memtypelab.core.memtype.Ept;
+import org.memtypelab.core.memtype.MemType;
+
+/** How one party accesses a buffer: a CPU memory type (with the guest's EPT leaf), an unverified type, or DMA. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "as")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = MappingType.Cpu.class, name = "cpu"),
+    @JsonSubTypes.Type(value = MappingType.Guest.class, name = "guest"),
+    @JsonSubTypes.Type(value = MappingType.Unverified.class, name = "unverified"),
+    @JsonSubTypes.Type(value = MappingType.Dma.class, name = "dma")
+})
+public sealed interface MappingType
+        permits MappingType.Cpu, MappingType.Guest, MappingType.Unverified, MappingType.Dma {
+
+    /** The label used in results: {@code WB}, {@code unknown}, {@code dma}. */
+    String label();
+
+    /** A host CPU mapping (QEMU, renderer, migration) or an AMD guest mapping with a known type. */
+    record Cpu(MemType type) implements MappingType {
+        @Override
+        public String label() {
+            return type.label();
+        }
+    }
+
+    /** An Intel guest mapping: the effective type and the EPT leaf KVM built for it. */
+    record Guest(MemType type, Ept.Entry ept) implements MappingType {
+        @Override
+        public String label() {
+            return type.label();
+        }
+    }
+
+    /** A type DOMAIN.md marks unverified (an AMD cell): never guessed. */
+    record Unverified(String why) implements MappingType {
+        @Override
+        public String label() {
+            return "unknown";
+        }
+    }
+
+    /** The GPU's DMA; device-local buffers count as not snooping the CPU caches. */
+    record Dma(boolean snoop) implements MappingType {
+        @Override
+        public String label() {
+            return snoop ? "dma (snoop)" : "dma (no snoop)";
+        }
+    }
+
+    /** The CPU memory type, if this is a CPU mapping with a known type. */
+    default java.util.Optional<MemType> cpuType() {
+        if (this instanceof Cpu c) {
+            return java.util.Optional.of(c.type());
+        }
+        if (this instanceof Guest g) {
+            return java.util.Optional.of(g.type());
+        }
+        return java.util.Optional.empty();
+    }
+}
