@@ -1,0 +1,4 @@
+package org.memtypelab.protocol;
+
+/** Marker for every message that crosses node boundaries; bound to Jackson CBOR in {@code memtype-lab.conf}. */
+public interface CborSerializable {}
