@@ -96,7 +96,11 @@ public final class CoherencyLedger {
                         .put(set.mapping().who(), set.mapping());
                 classify(buffer, state, step, hazards, verdicts, notes);
             } else if (o instanceof Observation.MappingGone gone) {
-                state.getOrDefault(buffer, Map.of()).remove(gone.who());
+                // the MappingSet may never have arrived (a dropped message): nothing to remove then
+                Map<Who, Mapping> current = state.get(buffer);
+                if (current != null) {
+                    current.remove(gone.who());
+                }
             } else if (o instanceof Observation.Reported r) {
                 Hazard h = r.hazard();
                 hazards.putIfAbsent(

@@ -17,7 +17,10 @@ public enum Placement {
     SHMEM_LLC("shmem-llc", List.of(Driver.I915), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
     SHMEM_WC("shmem-wc", List.of(Driver.I915), profile(Backing.RAM, WB, WC, GpuSnoop.NO_SNOOP)),
     LMEM("lmem", List.of(Driver.I915), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
-    GUEST_RAM("guest-ram", List.of(Driver.UDMABUF), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
+    GUEST_RAM(
+            "guest-ram",
+            List.of(Driver.UDMABUF),
+            new BufferProfile(Backing.RAM, Optional.of(WB), WB, GpuSnoop.SNOOP, true)),
     VIDMEM(
             "vidmem",
             List.of(Driver.NVIDIA_PROPRIETARY, Driver.NVIDIA_OPEN),

@@ -12,7 +12,6 @@ import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.coherency.Who;
 import org.memtypelab.core.gpu.DmaBuf;
-import org.memtypelab.core.gpu.Placement;
 import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.migration.MigrationPolicy;
 
@@ -65,7 +64,7 @@ public final class QemuModel {
             return fail("QEMU " + config.version() + " cannot map virgl blobs: RESOURCE_MAP_BLOB arrived in 9.2"
                     + " (DOMAIN 5.2)");
         }
-        boolean guestRam = buf.profile().equals(Placement.GUEST_RAM.profile());
+        boolean guestRam = buf.profile().guestRam();
         Optional<MemType> qemuType = qemuMappingType(buf);
         if (qemuType.isEmpty()) {
             Hazard h = new Hazard(

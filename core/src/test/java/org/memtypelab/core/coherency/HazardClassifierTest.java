@@ -1,0 +1,276 @@
+package org.memtypelab.core.coherency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.core.coherency.Who.GPU;
+import static org.memtypelab.core.coherency.Who.GUEST;
+import static org.memtypelab.core.coherency.Who.MIGRATION;
+import static org.memtypelab.core.coherency.Who.QEMU;
+import static org.memtypelab.core.coherency.Who.RENDERER;
+import static org.memtypelab.core.memtype.MemType.UC;
+import static org.memtypelab.core.memtype.MemType.WB;
+import static org.memtypelab.core.memtype.MemType.WC;
+import static org.memtypelab.core.memtype.MemType.WC_PLUS;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.memtypelab.core.coherency.HazardClassifier.Assessment;
+import org.memtypelab.core.kvm.CpuVendor;
+import org.memtypelab.core.memtype.Ept;
+import org.memtypelab.core.memtype.MemType;
+
+/** Verdicts and hazard kinds of SCENARIOS.md for the mappings of one buffer (DOMAIN rule 10a, DOMAIN 9). */
+class HazardClassifierTest {
+
+    static final Coherence INTEL = new Coherence(CpuVendor.INTEL, false);
+    static final Coherence INTEL_SELF_SNOOP = new Coherence(CpuVendor.INTEL, true);
+    static final Coherence AMD = new Coherence(CpuVendor.AMD, false);
+
+    static Mapping cpu(Who who, MemType t) {
+        return new Mapping("b0", who, new MappingType.Cpu(t), true);
+    }
+
+    /** An Intel guest mapping as KVM builds it: rule 10, EPT WB with IPAT. */
+    static Mapping guest(MemType t) {
+        return new Mapping("b0", GUEST, new MappingType.Guest(t, new Ept.Entry(WB, true)), true);
+    }
+
+    static Mapping gpu(boolean snoop) {
+        return new Mapping("b0", GPU, new MappingType.Dma(snoop), true);
+    }
+
+    static Mapping unverifiedGuest() {
+        return new Mapping("b0", GUEST, new MappingType.Unverified("DOMAIN 1.5 [U]: host WB x guest WB"), true);
+    }
+
+    @Test
+    void guestWbAgainstRendererWcIsAMemtypeAliasWithTheScenarioWitness() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(cpu(RENDERER, WC), guest(WB)), 5);
+        assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(a.hazards())
+                .containsExactly(new Hazard(
+                        "b0",
+                        List.of(GUEST, RENDERER),
+                        List.of("WB", "WC"),
+                        Hazard.Kind.MEMTYPE_ALIAS,
+                        5,
+                        "guest write 0xab stayed in the CPU cache; renderer read 0x00"));
+        assertThat(a.hazards().get(0).kind().label()).isEqualTo("memtype-alias");
+    }
+
+    @Test
+    void theOrderMappingsArriveInDoesNotMatter() {
+        List<Mapping> ms = new ArrayList<>(List.of(guest(WB), cpu(RENDERER, WC), cpu(QEMU, WC), gpu(false)));
+        Assessment first = HazardClassifier.classify(INTEL, ms, 3);
+        Collections.reverse(ms);
+        assertThat(HazardClassifier.classify(INTEL, ms, 3)).isEqualTo(first);
+    }
+
+    @Test
+    void aCachedMappingOfABufferTheGpuReadsWithoutSnoopingIsNonSnoopedDma() {
+        for (Coherence c : new Coherence[] {INTEL, INTEL_SELF_SNOOP, AMD}) {
+            Assessment a = HazardClassifier.classify(c, List.of(gpu(false), cpu(QEMU, WB)), 2);
+            assertThat(a.verdict()).as("%s", c).isEqualTo(Verdict.HAZARD);
+            Hazard h = a.hazards().get(0);
+            assertThat(h.kind()).isEqualTo(Hazard.Kind.NON_SNOOPED_DMA);
+            assertThat(h.kind().label()).isEqualTo("non-snooped-dma");
+            assertThat(h.between()).containsExactly(QEMU, GPU);
+            assertThat(h.types()).containsExactly("WB", "dma (no snoop)");
+            assertThat(h.witness()).isEqualTo("qemu write 0xab stayed in the CPU cache; gpu read 0x00");
+        }
+    }
+
+    @Test
+    void aSnoopingGpuIsCoherentWithAnyCpuMapping() {
+        for (MemType t : MemType.values()) {
+            assertThat(HazardClassifier.classify(INTEL, List.of(cpu(RENDERER, t), gpu(true)), 1)
+                            .verdict())
+                    .as("%s", t)
+                    .isEqualTo(Verdict.CONSISTENT);
+        }
+    }
+
+    @Test
+    void aNonSnoopingGpuIsCoherentWithUncachedMappings() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(cpu(RENDERER, WC), guest(WC), gpu(false)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.CONSISTENT);
+        assertThat(a.hazards()).isEmpty();
+    }
+
+    @Test
+    void migrationReadingThroughATypeThatDisagreesWithTheGuestIsMigrationStale() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(cpu(MIGRATION, WB), guest(WC)), 9);
+        assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+        Hazard h = a.hazards().get(0);
+        assertThat(h.kind()).isEqualTo(Hazard.Kind.MIGRATION_STALE);
+        assertThat(h.kind().label()).isEqualTo("migration-stale");
+        assertThat(h.between()).containsExactly(GUEST, MIGRATION);
+        assertThat(h.types()).containsExactly("WC", "WB");
+        assertThat(h.witness()).contains("guest write 0xab").contains("migration read 0x00");
+    }
+
+    @Test
+    void migrationAgainstAnotherHostMappingIsAPlainMemtypeAlias() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(cpu(MIGRATION, WB), cpu(RENDERER, WC)), 9);
+        assertThat(a.hazards()).extracting(Hazard::kind).containsExactly(Hazard.Kind.MEMTYPE_ALIAS);
+    }
+
+    @Test
+    void selfSnoopMakesWcAgainstWbABenignAlias() {
+        Assessment a = HazardClassifier.classify(INTEL_SELF_SNOOP, List.of(guest(WB), cpu(RENDERER, WC)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.BENIGN_ALIAS);
+        assertThat(a.verdict().label()).isEqualTo("benign-alias");
+        assertThat(a.hazards()).isEmpty();
+        assertThat(a.notes())
+                .singleElement()
+                .asString()
+                .contains("guest/renderer")
+                .contains("377b2f359d1f");
+    }
+
+    @Test
+    void amdWcPlusAgainstAWbAliasIsBenign() {
+        Mapping amdGuest = new Mapping("b0", GUEST, new MappingType.Cpu(WC_PLUS), true);
+        Assessment a = HazardClassifier.classify(AMD, List.of(amdGuest, cpu(QEMU, WB)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.BENIGN_ALIAS);
+        assertThat(a.notes()).singleElement().asString().contains("DOMAIN rule 6");
+    }
+
+    @Test
+    void bothUncachedIsBenign() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(guest(UC), cpu(RENDERER, WC)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.BENIGN_ALIAS);
+    }
+
+    @Test
+    void identicalTypesAreConsistentWithoutNotes() {
+        Assessment a = HazardClassifier.classify(INTEL, List.of(guest(WC), cpu(RENDERER, WC), cpu(QEMU, WC)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.CONSISTENT);
+        assertThat(a.notes()).isEmpty();
+    }
+
+    @Test
+    void qemuMappingThatIsNeverDereferencedTakesPartInNoAlias() {
+        // DOMAIN 9 option 8: Q exists (a WB dma-buf mmap) but only KVM uses it
+        Mapping kvmOnly = new Mapping("b0", QEMU, new MappingType.Cpu(WB), false);
+        List<Mapping> ms = List.of(kvmOnly, guest(WC), cpu(RENDERER, WC), gpu(false));
+        Assessment a = HazardClassifier.classify(INTEL, ms, 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.CONSISTENT);
+        assertThat(a.hazards()).isEmpty();
+        assertThat(a.notes()).isEmpty();
+
+        Mapping reads = new Mapping("b0", QEMU, new MappingType.Cpu(WB), true);
+        Assessment b = HazardClassifier.classify(INTEL, List.of(reads, guest(WC), cpu(RENDERER, WC), gpu(false)), 1);
+        assertThat(b.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(b.hazards())
+                .extracting(Hazard::between, Hazard::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(List.of(GUEST, QEMU), Hazard.Kind.MEMTYPE_ALIAS),
+                        org.assertj.core.groups.Tuple.tuple(List.of(QEMU, RENDERER), Hazard.Kind.MEMTYPE_ALIAS),
+                        org.assertj.core.groups.Tuple.tuple(List.of(QEMU, GPU), Hazard.Kind.NON_SNOOPED_DMA));
+    }
+
+    @Test
+    void anUnverifiedGuestTypeGivesUnknownNotConsistent() {
+        Assessment a = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), cpu(RENDERER, WB)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(a.hazards()).isEmpty();
+        assertThat(a.notes()).singleElement().asString().contains("unverified").contains("DOMAIN 1.5 [U]");
+
+        Assessment dma = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), gpu(false)), 1);
+        assertThat(dma.verdict()).isEqualTo(Verdict.UNKNOWN);
+    }
+
+    @Test
+    void anUnverifiedGuestAlongsideTheRendererAndASnoopingGpuIsStillUnknown() {
+        Assessment a = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), cpu(RENDERER, WB), gpu(true)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
+    }
+
+    @Test
+    void aRealHazardOutranksUnknown() {
+        Assessment a = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), cpu(RENDERER, WC), cpu(QEMU, WB)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+    }
+
+    @Test
+    void hazardBetweenIsThePairsOnlyHazard() {
+        assertThat(HazardClassifier.hazardBetween(INTEL, guest(WB), cpu(RENDERER, WC)))
+                .map(Hazard::kind)
+                .contains(Hazard.Kind.MEMTYPE_ALIAS);
+        assertThat(HazardClassifier.hazardBetween(INTEL_SELF_SNOOP, guest(WB), cpu(RENDERER, WC)))
+                .isEmpty();
+    }
+
+    @Test
+    void worstOfSeveralAssessments() {
+        Assessment ok = HazardClassifier.classify(INTEL, List.of(guest(WC), cpu(RENDERER, WC)), 1);
+        Assessment bad = HazardClassifier.classify(INTEL, List.of(guest(WB), cpu(RENDERER, WC)), 1);
+        assertThat(HazardClassifier.worst(List.of(ok, bad, ok))).isEqualTo(Verdict.HAZARD);
+        assertThat(HazardClassifier.worst(List.of())).isEqualTo(Verdict.CONSISTENT);
+    }
+
+    @Provide
+    Arbitrary<Coherence> coherence() {
+        return Combinators.combine(Arbitraries.of(CpuVendor.class), Arbitraries.of(false, true))
+                .as(Coherence::new);
+    }
+
+    @Provide
+    Arbitrary<Mapping> knownCpu() {
+        Arbitrary<Who> who = Arbitraries.of(QEMU, RENDERER, MIGRATION);
+        return Combinators.combine(who, Arbitraries.of(MemType.class), Arbitraries.of(false, true))
+                .as((w, t, deref) -> new Mapping("b0", w, new MappingType.Cpu(t), deref));
+    }
+
+    @Provide
+    Arbitrary<Mapping> gpuMapping() {
+        return Arbitraries.of(false, true).map(HazardClassifierTest::gpu);
+    }
+
+    @Property
+    void anUnverifiedTypeBesideADereferencedCpuMappingIsNeverConsistentOrBenign(
+            @ForAll("coherence") Coherence c,
+            @ForAll("knownCpu") Mapping other,
+            @ForAll("knownCpu") Mapping third,
+            @ForAll("gpuMapping") Mapping gpu) {
+        Mapping deref = new Mapping(other.buffer(), other.who(), other.type(), true);
+        List<Mapping> ms = third.who() == deref.who()
+                ? List.of(unverifiedGuest(), deref, gpu)
+                : List.of(unverifiedGuest(), deref, third, gpu);
+        assertThat(HazardClassifier.classify(c, ms, 1).verdict()).isIn(Verdict.UNKNOWN, Verdict.HAZARD);
+    }
+
+    @Property
+    void undereferencedMappingsNeverChangeTheAssessment(
+            @ForAll("coherence") Coherence c,
+            @ForAll("knownCpu") Mapping hidden,
+            @ForAll MemType guestType,
+            @ForAll MemType renderer) {
+        Mapping never = new Mapping("b0", QEMU, hidden.type(), false);
+        List<Mapping> base = List.of(guest(guestType), cpu(RENDERER, renderer));
+        List<Mapping> with = List.of(guest(guestType), cpu(RENDERER, renderer), never);
+        assertThat(HazardClassifier.classify(c, with, 1)).isEqualTo(HazardClassifier.classify(c, base, 1));
+    }
+
+    @Property
+    void classificationDoesNotDependOnInputOrder(
+            @ForAll("coherence") Coherence c,
+            @ForAll MemType g,
+            @ForAll MemType q,
+            @ForAll MemType r,
+            @ForAll boolean s) {
+        List<Mapping> ms = new ArrayList<>(Arrays.asList(guest(g), cpu(QEMU, q), cpu(RENDERER, r), gpu(s)));
+        Assessment first = HazardClassifier.classify(c, ms, 4);
+        Collections.rotate(ms, 2);
+        assertThat(HazardClassifier.classify(c, ms, 4)).isEqualTo(first);
+    }
+}

@@ -1,0 +1,228 @@
+package org.memtypelab.core.coherency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.core.coherency.Who.GUEST;
+import static org.memtypelab.core.coherency.Who.MIGRATION;
+import static org.memtypelab.core.coherency.Who.QEMU;
+import static org.memtypelab.core.coherency.Who.RENDERER;
+import static org.memtypelab.core.memtype.MemType.CD;
+import static org.memtypelab.core.memtype.MemType.UC;
+import static org.memtypelab.core.memtype.MemType.UC_MINUS;
+import static org.memtypelab.core.memtype.MemType.WB;
+import static org.memtypelab.core.memtype.MemType.WC;
+import static org.memtypelab.core.memtype.MemType.WC_PLUS;
+import static org.memtypelab.core.memtype.MemType.WT;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.memtypelab.core.coherency.HostCache.Witness;
+import org.memtypelab.core.kvm.CpuVendor;
+import org.memtypelab.core.memtype.MemType;
+
+/** The host memory system turns a memtype divergence into a witness (DOMAIN rule 10a, SDM footnote 2, rule 6). */
+class HostCacheTest {
+
+    static final Coherence INTEL = new Coherence(CpuVendor.INTEL, false);
+    static final Coherence INTEL_SELF_SNOOP = new Coherence(CpuVendor.INTEL, true);
+    static final Coherence AMD = new Coherence(CpuVendor.AMD, false);
+
+    /** SCENARIOS.md result document, the thread's motivating bug. */
+    static final String SCENARIO_WITNESS = "guest write 0xab stayed in the CPU cache; renderer read 0x00";
+
+    static Accessor cpu(Who who, MemType t) {
+        return new Accessor.Cpu(who, t);
+    }
+
+    static Accessor gpu(boolean snoop) {
+        return new Accessor.Gpu(snoop);
+    }
+
+    @Test
+    void guestWbWriteStaysInTheCacheForARendererWcReadOnIntelWithoutSelfSnoop() {
+        HostCache c = new HostCache(INTEL);
+        c.write(cpu(GUEST, WB), 0, 0xab);
+        c.fence();
+        Optional<Witness> w = c.read(cpu(RENDERER, WC), 0);
+        assertThat(w).map(Witness::text).contains(SCENARIO_WITNESS);
+        assertThat(w.orElseThrow().written()).isEqualTo(0xab);
+        assertThat(w.orElseThrow().seen()).isZero();
+    }
+
+    @Test
+    void selfSnoopCpuKeepsTheWcReadCoherentWithTheDirtyWbLine() {
+        HostCache c = new HostCache(INTEL_SELF_SNOOP);
+        c.write(cpu(GUEST, WB), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(RENDERER, WC), 0)).isEmpty();
+        assertThat(c.observe(cpu(RENDERER, WC), 0)).isEqualTo(0xab);
+    }
+
+    @Test
+    void nonSnoopingGpuReadAfterAWbWriteIsStaleEvenOnASelfSnoopCpu() {
+        for (Coherence coherence : new Coherence[] {INTEL, INTEL_SELF_SNOOP, AMD}) {
+            HostCache c = new HostCache(coherence);
+            c.write(cpu(GUEST, WB), 0, 0xab);
+            c.fence();
+            assertThat(c.read(gpu(false), 0))
+                    .as("%s", coherence)
+                    .map(Witness::text)
+                    .contains("guest write 0xab stayed in the CPU cache; gpu read 0x00");
+        }
+    }
+
+    @Test
+    void snoopingGpuSeesTheDirtyLine() {
+        HostCache c = new HostCache(INTEL);
+        c.write(cpu(GUEST, WB), 0, 0xab);
+        c.fence();
+        assertThat(c.read(gpu(true), 0)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "SDM footnote 2: a {0} read from the PAT snoops the dirty WB line")
+    @EnumSource(
+            value = MemType.class,
+            names = {"UC", "UC_MINUS"})
+    void uncachedReadSnoopsTheDirtyLine(MemType uncached) {
+        HostCache c = new HostCache(INTEL);
+        c.write(cpu(GUEST, WB), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(RENDERER, uncached), 0)).isEmpty();
+        // the snoop wrote the line back, so a non-snooping GPU now sees it in memory too
+        assertThat(c.read(gpu(false), 0)).isEmpty();
+    }
+
+    @Test
+    void ucWriteInvalidatesAWarmCachedAlias() {
+        HostCache c = new HostCache(INTEL);
+        c.observe(cpu(GUEST, WB), 0);
+        c.write(cpu(RENDERER, UC), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(GUEST, WB), 0)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 6: AMD guest {0} snoops a WB alias in both directions")
+    @EnumSource(
+            value = MemType.class,
+            names = {"WC_PLUS", "CD"})
+    void amdSnoopingTypesStayCoherentWithWb(MemType guest) {
+        HostCache c = new HostCache(AMD);
+        c.write(cpu(QEMU, WB), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(GUEST, guest), 0)).isEmpty();
+
+        HostCache warm = new HostCache(AMD);
+        warm.observe(cpu(QEMU, WB), 0);
+        warm.write(cpu(GUEST, guest), 0, 0xcd);
+        warm.fence();
+        assertThat(warm.read(cpu(QEMU, WB), 0)).isEmpty();
+        assertThat(HostCache.probe(AMD, cpu(GUEST, guest), cpu(QEMU, WB))).isEmpty();
+    }
+
+    @Test
+    void plainWcOnAmdWithoutSelfSnoopIsNotWcPlus() {
+        // the host's own WC mapping is not turned into WC+; only the guest's NPT combination is (rule 6)
+        assertThat(HostCache.probe(AMD, cpu(QEMU, WB), cpu(RENDERER, WC))).isPresent();
+    }
+
+    @Test
+    void wcAgainstWcAndWbAgainstWtAreNeverStale() {
+        for (Coherence coherence : new Coherence[] {INTEL, INTEL_SELF_SNOOP, AMD}) {
+            assertThat(HostCache.probe(coherence, cpu(GUEST, WC), cpu(RENDERER, WC)))
+                    .as("WC/WC on %s", coherence)
+                    .isEmpty();
+            assertThat(HostCache.probe(coherence, cpu(GUEST, WB), cpu(QEMU, WT)))
+                    .as("WB/WT on %s", coherence)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void warmCachedReaderKeepsAStaleLineAfterANonSnoopingGpuWrite() {
+        HostCache c = new HostCache(INTEL_SELF_SNOOP);
+        assertThat(c.observe(cpu(GUEST, WB), 0)).isZero();
+        c.write(gpu(false), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(GUEST, WB), 0))
+                .map(Witness::text)
+                .contains("gpu write 0xab went to memory, but a stale CPU cache line was kept; guest read 0x00");
+    }
+
+    @Test
+    void warmCachedReaderKeepsAStaleLineAfterAWcWriteWithoutSelfSnoop() {
+        HostCache c = new HostCache(INTEL);
+        c.observe(cpu(MIGRATION, WB), 0);
+        c.write(cpu(GUEST, WC), 0, 0xab);
+        c.fence();
+        assertThat(c.read(cpu(MIGRATION, WB), 0))
+                .map(Witness::text)
+                .contains("guest write 0xab went to memory, but a stale CPU cache line was kept; migration read 0x00");
+    }
+
+    @Test
+    void aSnoopingWriteInvalidatesTheWarmLine() {
+        HostCache wc = new HostCache(INTEL_SELF_SNOOP);
+        wc.observe(cpu(MIGRATION, WB), 0);
+        wc.write(cpu(GUEST, WC), 0, 0xab);
+        wc.fence();
+        assertThat(wc.read(cpu(MIGRATION, WB), 0)).isEmpty();
+
+        HostCache dma = new HostCache(INTEL);
+        dma.observe(cpu(GUEST, WB), 0);
+        dma.write(gpu(true), 0, 0xab);
+        assertThat(dma.read(cpu(GUEST, WB), 0)).isEmpty();
+    }
+
+    @Test
+    void wcWriteSitsInTheWriteCombiningBufferUntilAFence() {
+        HostCache c = new HostCache(INTEL_SELF_SNOOP);
+        c.write(cpu(GUEST, WC), 0, 0xab);
+        assertThat(c.read(gpu(false), 0))
+                .map(Witness::text)
+                .contains("guest write 0xab sat in the write-combining buffer; gpu read 0x00");
+        c.fence();
+        assertThat(c.read(gpu(false), 0)).isEmpty();
+    }
+
+    @Test
+    void aByteNobodyWroteHasNoWitness() {
+        HostCache c = new HostCache(INTEL);
+        assertThat(c.read(cpu(RENDERER, WC), 7)).isEmpty();
+        c.write(cpu(GUEST, WB), 0, 0xab);
+        assertThat(c.read(cpu(RENDERER, WC), 1)).isEmpty();
+    }
+
+    @Test
+    void probeOfGuestWbAndRendererWcGivesTheScenarioWitness() {
+        assertThat(HostCache.probe(INTEL, cpu(GUEST, WB), cpu(RENDERER, WC)))
+                .map(Witness::text)
+                .contains(SCENARIO_WITNESS);
+        assertThat(HostCache.probe(INTEL_SELF_SNOOP, cpu(GUEST, WB), cpu(RENDERER, WC)))
+                .isEmpty();
+    }
+
+    @Test
+    void probeFindsTheWarmDirectionWhenTheColdOneIsCoherent() {
+        // WT writes through, so cold reads are fine; only a warm WT line can hide a WC write (no self-snoop)
+        assertThat(HostCache.probe(INTEL, cpu(GUEST, WT), cpu(RENDERER, WC)))
+                .map(Witness::text)
+                .hasValueSatisfying(t -> assertThat(t).contains("stale CPU cache line"));
+    }
+
+    @Test
+    void probeOfACachedMappingAndNonSnoopingDmaAlwaysFindsStaleData() {
+        for (Coherence coherence : new Coherence[] {INTEL, INTEL_SELF_SNOOP, AMD}) {
+            for (MemType cached : new MemType[] {WB, WT, MemType.WP}) {
+                assertThat(HostCache.probe(coherence, cpu(GUEST, cached), gpu(false)))
+                        .as("%s vs non-snooping DMA on %s", cached, coherence)
+                        .isPresent();
+            }
+            for (MemType uncached : new MemType[] {UC, UC_MINUS, WC, WC_PLUS, CD}) {
+                assertThat(HostCache.probe(coherence, cpu(GUEST, uncached), gpu(false)))
+                        .as("%s vs non-snooping DMA on %s", uncached, coherence)
+                        .isEmpty();
+            }
+        }
+    }
+}
