@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
         version = "memtype-lab 0.1.0",
         description = "Reason about and test how CPU memory types of shared GPU memory are decided across KVM, QEMU,"
                 + " the GPU process and live migration.",
-        subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ExplainCommand.class,
+            CatalogueCommand.class,
+            NodeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     /** Exit code for bad input (SCENARIOS.md exit codes). */

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.core.migration.MigrationOutcome;
+import org.memtypelab.core.migration.MigrationPolicy;
+import org.memtypelab.core.qemu.QemuConfig;
+import org.memtypelab.core.qemu.QemuVersion;
 
 class ScenarioRecordsTest {
 
@@ -30,7 +36,7 @@ class ScenarioRecordsTest {
     @Test
     void qemuVersionsOrderByComponents() {
         assertThat(new QemuVersion(8, 1, 3).atLeast(8, 2, 0)).isFalse();
-        assertThat(QemuVersion.DEFAULT.atLeast(8, 2, 0)).isTrue();
+        assertThat(QemuConfig.defaults().version().atLeast(8, 2, 0)).isTrue();
     }
 
     @Test
@@ -55,12 +61,15 @@ class ScenarioRecordsTest {
         assertThatThrownBy(() -> new Step.MapBlob("b0", 0, List.of("dirty"), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Fault.AtKind(StepKind.MIGRATE, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Expect(
+                        Optional.empty(), List.of(), Optional.of(MigrationOutcome.Status.NOT_ATTEMPTED), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void labelsAreTheYamlSpellings() {
         assertThat(StepKind.SET_MEMORY_REGION.label()).isEqualTo("set-memory-region");
-        assertThat(QemuGpu.VHOST_USER_GPU.label()).isEqualTo("vhost-user-gpu");
+        assertThat(QemuConfig.GpuMode.VHOST_USER_GPU.label()).isEqualTo("vhost-user-gpu");
         assertThat(MigrationPolicy.BLOB_AS_GPU_STATE.label()).isEqualTo("blob-as-gpu-state");
         assertThat(Verdict.BENIGN_ALIAS.label()).isEqualTo("benign-alias");
         assertThat(Expect.NONE.isNone()).isTrue();

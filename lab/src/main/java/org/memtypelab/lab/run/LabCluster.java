@@ -1,0 +1,115 @@
+package org.memtypelab.lab.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.memtypelab.lab.cluster.ClusterFormationException;
+import org.memtypelab.lab.cluster.ProcessCluster;
+import org.memtypelab.lab.cluster.TestCluster;
+import org.memtypelab.protocol.cluster.NodeConfig;
+import org.memtypelab.protocol.cluster.NodeRole;
+
+/** The cluster a run plays on: every role in this JVM (embedded), or one JVM per node role plus this one. */
+public interface LabCluster extends AutoCloseable {
+
+    /** Every role of a run. */
+    List<NodeRole> ROLES = List.of(NodeRole.values());
+
+    Duration FORMATION_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The conductor's ActorSystem. */
+    ActorSystem<?> conductor();
+
+    /** {@code embedded} or {@code processes}. */
+    String mode();
+
+    @Override
+    void close();
+
+    /** All roles as ActorSystems in this JVM over loopback Artery, ports 0. */
+    static LabCluster embedded() {
+        TestCluster cluster = TestCluster.start(ROLES, NodeGuardians.counting()).awaitUp(FORMATION_TIMEOUT);
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return cluster.system(NodeRole.CONDUCTOR);
+            }
+
+            @Override
+            public String mode() {
+                return "embedded";
+            }
+
+            @Override
+            public void close() {
+                cluster.close();
+            }
+        };
+    }
+
+    /** One JVM per node role ({@code memtype-lab node ROLE}); the conductor joins from this JVM. */
+    static LabCluster processes(Path logDir) {
+        List<NodeRole> nodes =
+                ROLES.stream().filter(r -> r != NodeRole.CONDUCTOR).toList();
+        ProcessCluster cluster = ProcessCluster.builder().logDir(logDir).start(nodes);
+        ActorSystem<Void> conductor = null;
+        try {
+            conductor = ActorSystem.create(
+                    NodeGuardians.guardian(NodeRole.CONDUCTOR, 1),
+                    NodeConfig.systemName(),
+                    NodeConfig.forRole(NodeRole.CONDUCTOR)
+                            .withSeedNodes(List.of(cluster.seed()))
+                            .toConfig());
+            awaitUp(conductor);
+        } catch (RuntimeException e) {
+            if (conductor != null) {
+                conductor.terminate();
+            }
+            cluster.close();
+            throw e;
+        }
+        ActorSystem<Void> system = conductor;
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return system;
+            }
+
+            @Override
+            public String mode() {
+                return "processes";
+            }
+
+            @Override
+            public void close() {
+                system.terminate();
+                try {
+                    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // closing anyway: the child JVMs must not outlive us
+                }
+                cluster.close();
+            }
+        };
+    }
+
+    private static void awaitUp(ActorSystem<?> system) {
+        long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
+        Cluster cluster = Cluster.get(system);
+        while (cluster.selfMember().status() != MemberStatus.up()) {
+            if (System.nanoTime() > deadline) {
+                throw new ClusterFormationException("the conductor did not become Up within " + FORMATION_TIMEOUT);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50); // polling membership state; there is no future for "self Up"
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterFormationException("interrupted while joining");
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.memtypelab.protocol.node;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.memtypelab.core.coherency.Coherence;
+import org.memtypelab.core.coherency.CoherencyLedger;
+import org.memtypelab.core.coherency.Hazard;
+import org.memtypelab.core.coherency.Mapping;
+import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.protocol.CborSerializable;
+
+/** Messages of the coherency monitor singleton. */
+public final class MonitorProtocol {
+
+    private MonitorProtocol() {}
+
+    /** Everything the monitor accepts. */
+    public sealed interface Command extends CborSerializable permits Observed, Reset, Report {}
+
+    /** Starts a new run: forget every event. */
+    public record Reset(String runId, Coherence coherence, ActorRef<StepDone> replyTo) implements Command {}
+
+    /** Asks for the verdict once every node's events up to its mark have arrived (resends asked for gaps). */
+    public record Report(String runId, List<NodeMark> marks, ActorRef<MonitorReport> replyTo) implements Command {}
+
+    /** The monitor's conclusions, with what it could not observe. */
+    public record MonitorReport(
+            String runId,
+            Verdict verdict,
+            Map<String, Verdict> buffers,
+            List<Mapping> mappings,
+            List<Hazard> hazards,
+            List<String> notes,
+            List<CoherencyLedger.Gap> unobserved,
+            int events)
+            implements CborSerializable {}
+}

@@ -1,0 +1,24 @@
+package org.memtypelab.protocol.node;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.memtypelab.core.coherency.Outcome;
+import org.memtypelab.protocol.trace.NodeJournal;
+
+/** What every node actor does with a model's outcome: trace the decision, tell the monitor, answer the step. */
+public final class NodeShell {
+
+    private NodeShell() {}
+
+    /** Traces and emits {@code o}, then replies with a {@link StepDone} carrying {@code errno} if not empty. */
+    public static void finish(NodeJournal journal, Stamp s, Outcome o, String errno, ActorRef<StepDone> replyTo) {
+        journal.decided(s.step(), o.detail());
+        journal.emit(s.step(), o.observations());
+        replyTo.tell(StepDone.of(s, journal.node(), o.ok(), o.detail(), journal.lamport())
+                .withErrno(errno));
+    }
+
+    /** As {@link #finish(NodeJournal, Stamp, Outcome, String, ActorRef)} without an errno. */
+    public static void finish(NodeJournal journal, Stamp s, Outcome o, ActorRef<StepDone> replyTo) {
+        finish(journal, s, o, "", replyTo);
+    }
+}

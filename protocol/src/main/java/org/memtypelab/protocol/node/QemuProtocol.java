@@ -1,0 +1,52 @@
+package org.memtypelab.protocol.node;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.memtypelab.core.gpu.DmaBuf;
+import org.memtypelab.core.memtype.MemType;
+import org.memtypelab.core.migration.MigrationPolicy;
+import org.memtypelab.core.qemu.BlobSlot;
+import org.memtypelab.protocol.CborSerializable;
+
+/** Messages of qemu-node: dma-buf import, blob mapping, memslot walks, migration information (DOMAIN 5). */
+public final class QemuProtocol {
+
+    public static final ServiceKey<Command> QEMU_KEY = ServiceKey.create(Command.class, "qemu-node");
+
+    private QemuProtocol() {}
+
+    /** Everything qemu-node accepts. */
+    public sealed interface Command extends CborSerializable
+            permits NodeCommand.Setup,
+                    NodeCommand.GetMark,
+                    NodeCommand.ResendTo,
+                    ImportDmaBuf,
+                    MapBlob,
+                    UnmapBlob,
+                    WalkMemslots,
+                    GetMigrationInfo {}
+
+    /** The GPU process passes a dma-buf fd (as a message) to QEMU. */
+    public record ImportDmaBuf(Stamp stamp, DmaBuf dmaBuf, ActorRef<StepDone> replyTo) implements Command {}
+
+    /** RESOURCE_MAP_BLOB at {@code gpa}, with memslot flags and an optional per-slot type. */
+    public record MapBlob(
+            Stamp stamp, String buffer, long gpa, int flags, Optional<MemType> memtype, ActorRef<StepDone> replyTo)
+            implements Command {}
+
+    /** RESOURCE_UNMAP_BLOB. */
+    public record UnmapBlob(Stamp stamp, String buffer, ActorRef<StepDone> replyTo) implements Command {}
+
+    /** A QEMU subsystem reading every memslot through its hva. */
+    public record WalkMemslots(Stamp stamp, String by, ActorRef<StepDone> replyTo) implements Command {}
+
+    /** The migration thread asks for blockers and the blobs it must copy. */
+    public record GetMigrationInfo(Stamp stamp, MigrationPolicy policy, ActorRef<MigrationInfo> replyTo)
+            implements Command {}
+
+    /** QEMU's blockers and the blob slots migration reads through QEMU's mapping (rules 27-29, 32). */
+    public record MigrationInfo(List<String> blockers, List<BlobSlot> blobsToCopy, long lamport)
+            implements CborSerializable {}
+}
