@@ -74,6 +74,11 @@ public final class Summary {
                         .append('\n');
             }
         }
+        Map<String, Object> faults = (Map<String, Object>) doc.get("faults");
+        if (!Integer.valueOf(0).equals(faults.get("planned"))) {
+            sb.append("faults    ").append(faults.get("planned"))
+                    .append(" planned, none injected: fault injection is not implemented yet\n");
+        }
         Map<String, Object> expect = (Map<String, Object>) doc.get("expect");
         List<String> failures = (List<String>) expect.get("failures");
         sb.append("expect    ").append(failures.isEmpty() ? "held" : "FAILED").append('\n');

@@ -80,9 +80,9 @@ class ScenarioLoaderErrorTest {
                         "name: t\nplatform:\n  kvm: \"6.10+magic\"\nsteps:\n  - migrate: {}\n",
                         "allowed: kvm-mem-dma, honor-guest-pat, inspect-hva, slot-memtype, dma-excludes-dirty-log"),
                 bad(
-                        "quirk stated on 6.10",
+                        "quirk disabled on 6.10",
                         "4:27",
-                        "name: t\nplatform:\n  kvm: \"6.10\"\n  ignore-guest-pat-quirk: on\nsteps:\n  - migrate: {}\n",
+                        "name: t\nplatform:\n  kvm: \"6.10\"\n  ignore-guest-pat-quirk: off\nsteps:\n  - migrate: {}\n",
                         "kernel 6.10 has no IGNORE_GUEST_PAT quirk (added in 6.16; DOMAIN rule 15)"),
                 bad(
                         "quirk off without self-snoop",
@@ -91,9 +91,9 @@ class ScenarioLoaderErrorTest {
                                 + "  - migrate: {}\n",
                         "refuses to disable IGNORE_GUEST_PAT on a host without self-snoop"),
                 bad(
-                        "quirk on AMD",
+                        "quirk disabled on AMD",
                         "4:27",
-                        "name: t\nplatform:\n  cpu: amd\n  ignore-guest-pat-quirk: on\nsteps:\n" + "  - migrate: {}\n",
+                        "name: t\nplatform:\n  cpu: amd\n  ignore-guest-pat-quirk: off\nsteps:\n" + "  - migrate: {}\n",
                         "does not exist on AMD"),
                 bad(
                         "quirk not on|off",
