@@ -3,7 +3,6 @@ package org.memtypelab.lab.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -117,41 +116,5 @@ public final class NodeProcessMain {
             out.println(line);
             out.flush();
         }
-    }
-
-    /**
-     * {@code [node] NODE [--seed HOST:PORT] [--port P]} with empty guardians: a bare cluster member, for tests and for
-     * checking connectivity. The lab's {@code memtype-lab node} command runs the real node behaviours.
-     */
-    public static void main(String[] args) {
-        List<String> rest = new ArrayList<>(List.of(args));
-        if (!rest.isEmpty() && rest.get(0).equals("node")) {
-            rest.remove(0);
-        }
-        String seed = null;
-        int port = 0;
-        NodeRole role = null;
-        try {
-            for (int i = 0; i < rest.size(); i++) {
-                String arg = rest.get(i);
-                if (arg.equals("--seed") && i + 1 < rest.size()) {
-                    seed = rest.get(++i);
-                } else if (arg.equals("--port") && i + 1 < rest.size()) {
-                    port = Integer.parseInt(rest.get(++i));
-                } else if (role == null && !arg.startsWith("-")) {
-                    role = NodeRole.parse(arg);
-                } else {
-                    throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-                }
-            }
-            if (role == null) {
-                throw new IllegalArgumentException("missing NODE; expected one of: " + NodeRole.allowed());
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("node: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        System.exit(run(role, seed, port, r -> Behaviors.empty()));
     }
 }

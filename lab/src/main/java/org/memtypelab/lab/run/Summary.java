@@ -76,7 +76,8 @@ public final class Summary {
         }
         Map<String, Object> faults = (Map<String, Object>) doc.get("faults");
         if (!Integer.valueOf(0).equals(faults.get("planned"))) {
-            sb.append("faults    ").append(faults.get("planned"))
+            sb.append("faults    ")
+                    .append(faults.get("planned"))
                     .append(" planned, none injected: fault injection is not implemented yet\n");
         }
         Map<String, Object> expect = (Map<String, Object>) doc.get("expect");

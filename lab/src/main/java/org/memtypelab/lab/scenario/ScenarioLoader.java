@@ -159,7 +159,8 @@ public final class ScenarioLoader {
                 .orElse(d.importMode());
         // In-process QEMU maps the renderer's pointer and imports nothing: the default dmabuf-mmap (as in
         // SCENARIOS.md's example) changes nothing, vk-map-memory claims an import that cannot happen.
-        if (f.has("import") && gpu == QemuConfig.GpuMode.IN_PROCESS
+        if (f.has("import")
+                && gpu == QemuConfig.GpuMode.IN_PROCESS
                 && importMode != QemuConfig.ImportMode.DMABUF_MMAP) {
             throw new Problem(
                     f.keyLoc("import"),

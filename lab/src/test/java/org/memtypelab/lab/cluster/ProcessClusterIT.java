@@ -34,10 +34,9 @@ class ProcessClusterIT {
 
     @BeforeAll
     static void launch() {
-        // NodeProcessMain runs bare members; the CLI's `node` command is the same entry point with real guardians
+        // the default launch: `memtype-lab node NODE` (org.memtypelab.lab.cli.Main) with the real node guardians
         cluster = ProcessCluster.builder()
                 .classpath(System.getProperty("java.class.path"))
-                .main(NodeProcessMain.class.getName(), List.of("node"))
                 .logDir(logs)
                 .readyTimeout(TIMEOUT)
                 .start(ROLES);

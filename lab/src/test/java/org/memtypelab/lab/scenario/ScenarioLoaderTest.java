@@ -150,7 +150,8 @@ class ScenarioLoaderTest {
 
     @Test
     void vkMapMemoryImportWithAnInProcessGpuIsRejected() {
-        LoadResult r = ScenarioLoader.load("doc.yaml", "name: t\nqemu:\n  import: vk-map-memory\nsteps:\n  - migrate: {}\n");
+        LoadResult r =
+                ScenarioLoader.load("doc.yaml", "name: t\nqemu:\n  import: vk-map-memory\nsteps:\n  - migrate: {}\n");
 
         assertThat(r.toString()).startsWith("doc.yaml:3:3: qemu.import: applies only with gpu: vhost-user-gpu");
     }
