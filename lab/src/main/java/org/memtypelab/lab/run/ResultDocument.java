@@ -67,13 +67,11 @@ public final class ResultDocument {
         }
         if (run.report() != null) {
             doc.put("notes", run.report().notes());
-            doc.put(
-                    "monitor",
-                    Map.of(
-                            "events",
-                            run.report().events(),
-                            "unobserved",
-                            run.report().unobserved()));
+            // ordered maps, not Map.of: its iteration order changes from JVM to JVM, and so would result.json
+            Map<String, Object> monitor = new LinkedHashMap<>();
+            monitor.put("events", run.report().events());
+            monitor.put("unobserved", run.report().unobserved());
+            doc.put("monitor", monitor);
         }
         doc.put("wall_ms", run.wallMillis());
         return doc;
@@ -91,9 +89,10 @@ public final class ResultDocument {
                 j.put("type", m.type().label());
             }
             if (m.type() instanceof MappingType.Guest g) {
-                j.put(
-                        "ept",
-                        Map.of("type", g.ept().type().label(), "ipat", g.ept().ipat()));
+                Map<String, Object> ept = new LinkedHashMap<>();
+                ept.put("type", g.ept().type().label());
+                ept.put("ipat", g.ept().ipat());
+                j.put("ept", ept);
             }
             if (m.type() instanceof MappingType.Unverified u) {
                 j.put("why", u.why());
