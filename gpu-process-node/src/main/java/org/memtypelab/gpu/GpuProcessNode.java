@@ -79,7 +79,10 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
                                 m.write() ? "renderer-write" : "renderer-read",
                                 m.replyTo(),
                                 () -> model.rendererAccess(m.buffer(), m.write(), m.offset(), m.value())))
-                .onMessage(SaveBlobs.class, m -> act(m.stamp(), "save-blobs", m.replyTo(), model::saveExported))
+                .onMessage(
+                        SaveBlobs.class,
+                        // a lambda, not model::saveExported: that dereferences model before act() checks it
+                        m -> act(m.stamp(), "save-blobs", m.replyTo(), () -> model.saveExported()))
                 .build();
     }
 

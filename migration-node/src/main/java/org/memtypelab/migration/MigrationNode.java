@@ -40,9 +40,11 @@ public final class MigrationNode extends AbstractBehavior<Object> {
     public static final String NODE = "migration-node";
     private static final Duration ASK = Duration.ofSeconds(10);
 
-    private record InfoArrived(QemuProtocol.MigrationInfo info, Throwable failure) {}
+    /** QEMU's answer for {@code run}; a new Setup may have ended that run before it arrived. */
+    private record InfoArrived(Run run, QemuProtocol.MigrationInfo info, Throwable failure) {}
 
-    private record Answered(StepDone done, Throwable failure) {}
+    /** KVM's or the GPU process's answer for {@code run}. */
+    private record Answered(Run run, StepDone done, Throwable failure) {}
 
     /** The migration in flight. */
     private record Run(Migrate request, Deque<BlobSlot> toCopy, List<BlobSlot> copied) {}
@@ -102,7 +104,8 @@ public final class MigrationNode extends AbstractBehavior<Object> {
                             policy == null ? "migration-node has no run set up" : "a migration is already running"));
             return this;
         }
-        run = new Run(m, new ArrayDeque<>(), new ArrayList<>());
+        Run current = new Run(m, new ArrayDeque<>(), new ArrayList<>());
+        run = current;
         Stamp s = journal.sending(m.stamp().step(), "migration-info to qemu-node");
         getContext()
                 .ask(
@@ -110,11 +113,14 @@ public final class MigrationNode extends AbstractBehavior<Object> {
                         peers.qemu(),
                         ASK,
                         r -> new QemuProtocol.GetMigrationInfo(s, policy, r),
-                        InfoArrived::new);
+                        (info, failure) -> new InfoArrived(current, info, failure));
         return this;
     }
 
     private Behavior<Object> onInfo(InfoArrived a) {
+        if (a.run() != run) {
+            return this; // identity, not equals: the answer belongs to a migration a new Setup cut short
+        }
         Stamp s = run.request().stamp();
         if (a.failure() != null) {
             return end(
@@ -129,7 +135,14 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         }
         if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
             Stamp next = journal.sending(s.step(), "save-blobs to gpu-process-node");
-            getContext().ask(StepDone.class, peers.gpu(), ASK, r -> new GpuProtocol.SaveBlobs(next, r), Answered::new);
+            Run current = run;
+            getContext()
+                    .ask(
+                            StepDone.class,
+                            peers.gpu(),
+                            ASK,
+                            r -> new GpuProtocol.SaveBlobs(next, r),
+                            (done, failure) -> new Answered(current, done, failure));
             return this;
         }
         run.toCopy().addAll(a.info().blobsToCopy());
@@ -151,17 +164,21 @@ public final class MigrationNode extends AbstractBehavior<Object> {
             return end(MigrationOutcome.Status.COMPLETED, what);
         }
         Stamp next = journal.sending(s.step(), "start-dirty-log " + blob.buffer() + " to kvm-node");
+        Run current = run;
         getContext()
                 .ask(
                         StepDone.class,
                         peers.kvm(),
                         ASK,
                         r -> new KvmProtocol.StartDirtyLog(next, blob, r),
-                        Answered::new);
+                        (done, failure) -> new Answered(current, done, failure));
         return this;
     }
 
     private Behavior<Object> onAnswered(Answered a) {
+        if (a.run() != run) {
+            return this; // as in onInfo
+        }
         Stamp s = run.request().stamp();
         if (a.failure() != null || !a.done().ok()) {
             String why =

@@ -1,0 +1,195 @@
+package org.memtypelab.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.memtypelab.core.coherency.Coherence;
+import org.memtypelab.core.coherency.CoherencyLedger;
+import org.memtypelab.core.coherency.Event;
+import org.memtypelab.core.coherency.Hazard;
+import org.memtypelab.core.coherency.Mapping;
+import org.memtypelab.core.coherency.MappingType;
+import org.memtypelab.core.coherency.Observation;
+import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.core.coherency.Who;
+import org.memtypelab.core.kvm.CpuVendor;
+import org.memtypelab.core.memtype.MemType;
+import org.memtypelab.protocol.node.MonitorProtocol;
+import org.memtypelab.protocol.node.MonitorProtocol.MonitorReport;
+import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.NodeMark;
+import org.memtypelab.protocol.node.Observed;
+import org.memtypelab.protocol.node.StepDone;
+
+/** The coherency monitor as an actor: it asks for the events it missed before it gives a verdict. */
+class CoherencyMonitorTest {
+
+    private static final Duration QUIET = Duration.ofMillis(200);
+    private static final String GPU = "gpu-process-node";
+    private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
+
+    /** A renderer WB mapping (seq 1), a non-snooping GPU (seq 2) and a renderer write (seq 3): rule 10a hazard. */
+    private static final List<Event> RUN = List.of(
+            new Event(GPU, 1, 1, 1, 2, new Observation.MappingSet(new Mapping("b0", Who.RENDERER, cpu(), true))),
+            new Event(GPU, 1, 2, 2, 4, new Observation.MappingSet(new Mapping("b0", Who.GPU, NO_SNOOP, true))),
+            new Event(GPU, 1, 3, 3, 6, new Observation.Access("b0", Who.RENDERER, cpu(), true, 0, 0xab)));
+
+    static ActorTestKit kit;
+
+    private ActorRef<MonitorProtocol.Command> monitor;
+    private TestProbe<StepDone> reply;
+    private TestProbe<MonitorReport> reports;
+    private TestProbe<NodeCommand.ResendTo> node;
+
+    @BeforeAll
+    static void startSystem() {
+        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ActorTestKit.applicationTestConfig()));
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        kit.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void spawnMonitor() {
+        monitor = kit.spawn(CoherencyMonitor.create());
+        reply = kit.createTestProbe(StepDone.class);
+        reports = kit.createTestProbe(MonitorReport.class);
+        node = kit.createTestProbe(NodeCommand.ResendTo.class);
+        reset("run-1");
+    }
+
+    @Test
+    void resetAnswersForTheRun() {
+        monitor.tell(new MonitorProtocol.Reset("run-9", new Coherence(CpuVendor.INTEL, true), reply.ref()));
+        StepDone done = reply.receiveMessage();
+
+        assertThat(done.ok()).isTrue();
+        assertThat(done.node()).isEqualTo(CoherencyMonitor.NODE);
+        assertThat(done.detail()).isEqualTo("monitor reset for run-9");
+    }
+
+    @Test
+    void aCompleteStreamIsAnsweredAtOnceWithItsHazard() {
+        RUN.forEach(e -> monitor.tell(new Observed(e)));
+
+        MonitorReport report = report("run-1", 3);
+
+        assertCompleteWithHazard(report);
+        node.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aGapIsAskedForAndTheReportWaitsUntilTheMissingEventArrives() {
+        monitor.tell(new Observed(RUN.get(0)));
+        monitor.tell(new Observed(RUN.get(2)));
+
+        monitor.tell(new MonitorProtocol.Report("run-1", List.of(mark(3)), reports.ref()));
+        NodeCommand.ResendTo asked = node.receiveMessage();
+        reports.expectNoMessage(QUIET); // while seq 2 is missing the verdict would hide the hazard
+        asked.monitor().tell(new Observed(RUN.get(1)));
+        MonitorReport report = reports.receiveMessage();
+
+        assertThat(asked.incarnation()).isEqualTo(1);
+        assertThat(asked.seqs()).containsExactly(2L);
+        assertThat(asked.monitor()).isEqualTo(monitor);
+        assertCompleteWithHazard(report);
+    }
+
+    @Test
+    void aGapNobodyFillsIsReportedAsUnobservedAfterTheRetries() {
+        monitor.tell(new Observed(RUN.get(0)));
+        monitor.tell(new Observed(RUN.get(2)));
+
+        monitor.tell(new MonitorProtocol.Report("run-1", List.of(mark(3)), reports.ref()));
+        Duration patience = CoherencyMonitor.RETRY.multipliedBy(CoherencyMonitor.MAX_RETRIES + 20L);
+        List<NodeCommand.ResendTo> asked = node.receiveSeveralMessages(CoherencyMonitor.MAX_RETRIES, patience);
+        MonitorReport report = reports.receiveMessage(patience);
+
+        assertThat(asked).extracting(NodeCommand.ResendTo::seqs).containsOnly(List.of(2L));
+        assertThat(report.unobserved()).containsExactly(new CoherencyLedger.Gap(GPU, 1, List.of(2L)));
+        assertThat(report.events()).isEqualTo(2);
+        assertThat(report.hazards()).as("the hazard needs the missing event").isEmpty();
+        node.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void duplicatedAndReorderedEventsChangeNothing() {
+        monitor.tell(new Observed(RUN.get(2)));
+        monitor.tell(new Observed(RUN.get(1)));
+        monitor.tell(new Observed(RUN.get(0)));
+        monitor.tell(new Observed(RUN.get(1)));
+
+        assertCompleteWithHazard(report("run-1", 3));
+    }
+
+    @Test
+    void resetForgetsThePreviousRunsEvents() {
+        RUN.forEach(e -> monitor.tell(new Observed(e)));
+        assertCompleteWithHazard(report("run-1", 3));
+
+        reset("run-2");
+        MonitorReport empty = report("run-2", 0);
+        monitor.tell(new MonitorProtocol.Report("run-2", List.of(mark(1)), reports.ref()));
+        NodeCommand.ResendTo asked = node.receiveMessage();
+        asked.monitor().tell(new Observed(RUN.get(0)));
+        MonitorReport afterResend = reports.receiveMessage();
+
+        assertThat(empty.runId()).isEqualTo("run-2");
+        assertThat(empty.events()).isZero();
+        assertThat(empty.verdict()).isEqualTo(Verdict.CONSISTENT);
+        assertThat(empty.hazards()).isEmpty();
+        assertThat(empty.mappings()).isEmpty();
+        assertThat(asked.seqs()).as("seq 1 of run-1 no longer counts").containsExactly(1L);
+        assertThat(afterResend.events()).isEqualTo(1);
+        assertThat(afterResend.hazards()).isEmpty();
+    }
+
+    /** Asks for a report with marks up to {@code lastSeq} (none when 0) and expects no resend request. */
+    private MonitorReport report(String runId, long lastSeq) {
+        List<NodeMark> marks = lastSeq == 0 ? List.of() : List.of(mark(lastSeq));
+        monitor.tell(new MonitorProtocol.Report(runId, marks, reports.ref()));
+        return reports.receiveMessage();
+    }
+
+    private NodeMark mark(long lastSeq) {
+        return new NodeMark(GPU, 1, lastSeq, node.ref());
+    }
+
+    private void reset(String runId) {
+        monitor.tell(new MonitorProtocol.Reset(runId, new Coherence(CpuVendor.INTEL, true), reply.ref()));
+        assertThat(reply.receiveMessage().ok()).isTrue();
+    }
+
+    private static void assertCompleteWithHazard(MonitorReport report) {
+        assertThat(report.runId()).isEqualTo("run-1");
+        assertThat(report.unobserved()).isEmpty();
+        assertThat(report.events()).isEqualTo(3);
+        assertThat(report.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(report.buffers()).containsEntry("b0", Verdict.HAZARD);
+        assertThat(report.mappings())
+                .containsExactlyInAnyOrder(
+                        new Mapping("b0", Who.RENDERER, cpu(), true), new Mapping("b0", Who.GPU, NO_SNOOP, true));
+        assertThat(report.hazards()).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(Hazard.Kind.NON_SNOOPED_DMA);
+            assertThat(h.buffer()).isEqualTo("b0");
+            assertThat(h.between()).containsExactly(Who.RENDERER, Who.GPU);
+            assertThat(h.step()).as("found when the GPU mapping arrived").isEqualTo(2);
+        });
+    }
+
+    private static MappingType.Cpu cpu() {
+        return new MappingType.Cpu(MemType.WB);
+    }
+}
