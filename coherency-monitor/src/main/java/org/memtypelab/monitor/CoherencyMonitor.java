@@ -74,6 +74,12 @@ public final class CoherencyMonitor extends AbstractBehavior<Object> {
     }
 
     private Behavior<Object> answer(Report r, int attempt) {
+        if (!r.runId().equals(runId)) {
+            // this instance took over after the run's Reset (restart or hand-over): keep what arrived, judge it on
+            // the run's platform, and ask every node below for everything else
+            runId = r.runId();
+            ledger = ledger.on(r.coherence());
+        }
         List<CoherencyLedger.Gap> gaps = new ArrayList<>();
         for (NodeMark mark : r.marks()) {
             CoherencyLedger.Gap gap = ledger.gap(mark.node(), mark.incarnation(), mark.lastSeq());

@@ -33,6 +33,9 @@ import org.memtypelab.protocol.node.StepDone;
 /** The coherency monitor as an actor: it asks for the events it missed before it gives a verdict. */
 class CoherencyMonitorTest {
 
+    static final Coherence PLATFORM = new Coherence(CpuVendor.INTEL, true);
+
+
     private static final Duration QUIET = Duration.ofMillis(200);
     private static final String GPU = "gpu-process-node";
     private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
@@ -72,7 +75,7 @@ class CoherencyMonitorTest {
 
     @Test
     void resetAnswersForTheRun() {
-        monitor.tell(new MonitorProtocol.Reset("run-9", new Coherence(CpuVendor.INTEL, true), reply.ref()));
+        monitor.tell(new MonitorProtocol.Reset("run-9", PLATFORM, reply.ref()));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.ok()).isTrue();
@@ -95,7 +98,7 @@ class CoherencyMonitorTest {
         monitor.tell(new Observed(RUN.get(0)));
         monitor.tell(new Observed(RUN.get(2)));
 
-        monitor.tell(new MonitorProtocol.Report("run-1", List.of(mark(3)), reports.ref()));
+        monitor.tell(new MonitorProtocol.Report("run-1", PLATFORM, List.of(mark(3)), reports.ref()));
         NodeCommand.ResendTo asked = node.receiveMessage();
         reports.expectNoMessage(QUIET); // while seq 2 is missing the verdict would hide the hazard
         asked.monitor().tell(new Observed(RUN.get(1)));
@@ -112,7 +115,7 @@ class CoherencyMonitorTest {
         monitor.tell(new Observed(RUN.get(0)));
         monitor.tell(new Observed(RUN.get(2)));
 
-        monitor.tell(new MonitorProtocol.Report("run-1", List.of(mark(3)), reports.ref()));
+        monitor.tell(new MonitorProtocol.Report("run-1", PLATFORM, List.of(mark(3)), reports.ref()));
         Duration patience = CoherencyMonitor.RETRY.multipliedBy(CoherencyMonitor.MAX_RETRIES + 20L);
         List<NodeCommand.ResendTo> asked = node.receiveSeveralMessages(CoherencyMonitor.MAX_RETRIES, patience);
         MonitorReport report = reports.receiveMessage(patience);
@@ -141,7 +144,7 @@ class CoherencyMonitorTest {
 
         reset("run-2");
         MonitorReport empty = report("run-2", 0);
-        monitor.tell(new MonitorProtocol.Report("run-2", List.of(mark(1)), reports.ref()));
+        monitor.tell(new MonitorProtocol.Report("run-2", PLATFORM, List.of(mark(1)), reports.ref()));
         NodeCommand.ResendTo asked = node.receiveMessage();
         asked.monitor().tell(new Observed(RUN.get(0)));
         MonitorReport afterResend = reports.receiveMessage();
@@ -159,7 +162,7 @@ class CoherencyMonitorTest {
     /** Asks for a report with marks up to {@code lastSeq} (none when 0) and expects no resend request. */
     private MonitorReport report(String runId, long lastSeq) {
         List<NodeMark> marks = lastSeq == 0 ? List.of() : List.of(mark(lastSeq));
-        monitor.tell(new MonitorProtocol.Report(runId, marks, reports.ref()));
+        monitor.tell(new MonitorProtocol.Report(runId, PLATFORM, marks, reports.ref()));
         return reports.receiveMessage();
     }
 
@@ -168,7 +171,7 @@ class CoherencyMonitorTest {
     }
 
     private void reset(String runId) {
-        monitor.tell(new MonitorProtocol.Reset(runId, new Coherence(CpuVendor.INTEL, true), reply.ref()));
+        monitor.tell(new MonitorProtocol.Reset(runId, PLATFORM, reply.ref()));
         assertThat(reply.receiveMessage().ok()).isTrue();
     }
 

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.gpu.DmaBuf;
 import org.memtypelab.core.gpu.GpuProcessModel;
+import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.GpuProtocol.Allocate;
 import org.memtypelab.protocol.node.GpuProtocol.Export;
@@ -41,7 +42,8 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
     private GpuProcessNode(
             ActorContext<GpuProtocol.Command> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
         super(ctx);
-        this.journal = new NodeJournal(NODE, incarnation, monitor);
+        this.journal =
+                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
         ctx.getSystem().receptionist().tell(Receptionist.register(GpuProtocol.GPU_KEY, ctx.getSelf()));
     }
 
@@ -65,6 +67,16 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
                                 m.replyTo(),
                                 () -> model.allocate(m.buffer(), m.size(), m.profile())))
                 .onMessage(Export.class, this::onExport)
+                .onMessage(NodeCommand.NewPeers.class, m -> {
+                    peers = m.peers();
+                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
+                    return this;
+                })
+                .onMessage(Arm.class, m -> {
+                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
+                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
+                    return this;
+                })
                 .onMessage(
                         GpuAccess.class,
                         m -> act(
@@ -96,7 +108,9 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
 
     private Behavior<GpuProtocol.Command> act(
             Stamp s, String what, ActorRef<StepDone> replyTo, java.util.function.Supplier<Outcome> op) {
-        journal.received(s, what);
+        if (journal.command(s, what)) {
+            return this;
+        }
         if (model == null) {
             replyTo.tell(StepDone.of(s, NODE, false, "gpu-process-node has no run set up", journal.lamport()));
             return this;
@@ -107,7 +121,9 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
 
     /** The dma-buf fd travels to QEMU as a message (DOMAIN rule 33); QEMU answers the step. */
     private Behavior<GpuProtocol.Command> onExport(Export m) {
-        journal.received(m.stamp(), "export " + m.buffer());
+        if (journal.command(m.stamp(), "export " + m.buffer())) {
+            return this;
+        }
         java.util.Optional<DmaBuf> buf = model == null ? java.util.Optional.empty() : model.export(m.buffer());
         if (buf.isEmpty()) {
             NodeShell.finish(
@@ -116,7 +132,7 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
         }
         journal.decided(m.stamp().step(), "exported " + m.buffer() + " as a dma-buf");
         Stamp next = journal.sending(m.stamp().step(), "dma-buf " + m.buffer() + " to qemu-node");
-        peers.qemu().tell(new QemuProtocol.ImportDmaBuf(next, buf.get(), m.replyTo()));
+        journal.send(peers.qemu(), "qemu-node", new QemuProtocol.ImportDmaBuf(next, buf.get(), m.replyTo()), next.step());
         return this;
     }
 }

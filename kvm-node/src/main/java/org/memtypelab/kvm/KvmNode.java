@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.kvm.KvmModel;
+import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.KvmProtocol.GuestAccess;
 import org.memtypelab.protocol.node.KvmProtocol.GuestMap;
@@ -39,7 +40,8 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
     private KvmNode(
             ActorContext<KvmProtocol.Command> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
         super(ctx);
-        this.journal = new NodeJournal(NODE, incarnation, monitor);
+        this.journal =
+                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
         ctx.getSystem().receptionist().tell(Receptionist.register(KvmProtocol.KVM_KEY, ctx.getSelf()));
     }
 
@@ -55,12 +57,26 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                     journal.resend(m);
                     return this;
                 })
+                .onMessage(NodeCommand.NewPeers.class, m -> {
+                    // kvm-node talks to no peer
+                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
+                    return this;
+                })
+                .onMessage(Arm.class, m -> {
+                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
+                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
+                    return this;
+                })
                 .onMessage(
                         InstallBlob.class,
-                        m -> ioctl(m.stamp(), "install-blob", m.replyTo(), () -> model.installBlob(m.blob())))
+                        m -> ioctl(
+                                m.stamp(),
+                                "install-blob " + m.blob().buffer(),
+                                m.replyTo(),
+                                () -> model.installBlob(m.blob())))
                 .onMessage(
                         RemoveBlob.class,
-                        m -> ioctl(m.stamp(), "remove-blob", m.replyTo(), () -> model.removeBlob(m.blob())))
+                        m -> ioctl(m.stamp(), "remove-blob " + m.blob().buffer(), m.replyTo(), () -> model.removeBlob(m.blob())))
                 .onMessage(
                         SetMemoryRegion.class,
                         m -> ioctl(
@@ -70,7 +86,7 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                                 () -> model.setMemoryRegion(m.slot(), m.flags(), m.gpa(), m.size(), m.hva())))
                 .onMessage(
                         GuestMap.class,
-                        m -> act(m.stamp(), "guest-map", m.replyTo(), () -> model.guestMap(m.buffer(), m.pat())))
+                        m -> act(m.stamp(), "guest-map " + m.buffer(), m.replyTo(), () -> model.guestMap(m.buffer(), m.pat())))
                 .onMessage(
                         GuestAccess.class,
                         m -> act(
@@ -83,7 +99,7 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                         m -> act(m.stamp(), "noncoherent-dma", m.replyTo(), () -> model.noncoherentDma(m.attach())))
                 .onMessage(
                         StartDirtyLog.class,
-                        m -> act(m.stamp(), "start-dirty-log", m.replyTo(), () -> model.startDirtyLog(m.blob())))
+                        m -> act(m.stamp(), "start-dirty-log " + m.blob().buffer(), m.replyTo(), () -> model.startDirtyLog(m.blob())))
                 .build();
     }
 
@@ -96,7 +112,9 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
 
     private Behavior<KvmProtocol.Command> act(
             Stamp s, String what, ActorRef<StepDone> replyTo, java.util.function.Supplier<Outcome> op) {
-        journal.received(s, what);
+        if (journal.command(s, what)) {
+            return this;
+        }
         if (model == null) {
             replyTo.tell(StepDone.of(s, NODE, false, "kvm-node has no run set up", journal.lamport()));
             return this;
@@ -107,7 +125,9 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
 
     private Behavior<KvmProtocol.Command> ioctl(
             Stamp s, String what, ActorRef<StepDone> replyTo, java.util.function.Supplier<KvmModel.SetOutcome> op) {
-        journal.received(s, what);
+        if (journal.command(s, what)) {
+            return this;
+        }
         if (model == null) {
             replyTo.tell(StepDone.of(s, NODE, false, "kvm-node has no run set up", journal.lamport()));
             return this;

@@ -193,8 +193,8 @@ class KvmNodeTest {
         List<Event> events = events(2);
         assertThat(trace).extracting(l -> l.get("line").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(trace).extracting(l -> l.get("node").asText()).containsOnly(KvmNode.NODE);
-        assertThat(trace.get(1).get("what").asText()).isEqualTo("install-blob");
-        assertThat(trace.get(3).get("what").asText()).isEqualTo("guest-map");
+        assertThat(trace.get(1).get("what").asText()).isEqualTo("install-blob b0");
+        assertThat(trace.get(3).get("what").asText()).isEqualTo("guest-map b0");
         assertThat(trace.get(6).get("what").asText()).isEqualTo("guest-read");
         assertThat(trace.get(7).get("detail").asText()).isEqualTo(last.detail());
         JsonNode[] eventLines = {trace.get(5), trace.get(8)};

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
@@ -19,6 +20,7 @@ import org.memtypelab.core.coherency.Who;
 import org.memtypelab.core.migration.MigrationOutcome;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.BlobSlot;
+import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol;
@@ -33,36 +35,75 @@ import org.memtypelab.protocol.trace.NodeJournal;
 
 /**
  * migration-node: the live-migration thread. Asks QEMU for blockers, then copies blob pages through QEMU's mapping
- * (ram-copy, rule 29), or lets the GPU process save them (blob-as-gpu-state), or skips them (rule 28).
+ * (ram-copy, rule 29), or lets the GPU process save them (blob-as-gpu-state), or skips them (rule 28). Its requests
+ * go through the outbox like every protocol message; an unanswered request is sent again (the receiver answers a
+ * repeat without acting twice) before the migration is declared failed.
  */
 public final class MigrationNode extends AbstractBehavior<Object> {
 
     public static final String NODE = "migration-node";
-    private static final Duration ASK = Duration.ofSeconds(10);
 
-    /** QEMU's answer for {@code run}; a new Setup may have ended that run before it arrived. */
-    private record InfoArrived(Run run, QemuProtocol.MigrationInfo info, Throwable failure) {}
+    /** How long one attempt waits for an answer, and how many attempts a request gets. */
+    static final Duration ATTEMPT = Duration.ofSeconds(2);
 
-    /** KVM's or the GPU process's answer for {@code run}. */
-    private record Answered(Run run, StepDone done, Throwable failure) {}
+    static final int ATTEMPTS = 5;
 
-    /** The migration in flight. */
-    private record Run(Migrate request, Deque<BlobSlot> toCopy, List<BlobSlot> copied) {}
+    private enum Phase {
+        INFO,
+        SAVE,
+        DIRTY_LOG
+    }
+
+    /** QEMU's answer to a migration-info request. */
+    private record InfoArrived(QemuProtocol.MigrationInfo info) {}
+
+    /** KVM's or the GPU process's answer. */
+    private record Answered(StepDone done) {}
+
+    /** No answer within {@link #ATTEMPT}. */
+    private record AttemptTimedOut(Run run, int attempt) {}
+
+    /** The migration in flight: the phase it waits in, the request it waits on, and the blobs left to copy. */
+    private static final class Run {
+        final Migrate request;
+        final Deque<BlobSlot> toCopy = new ArrayDeque<>();
+        final List<BlobSlot> copied = new ArrayList<>();
+        Phase phase = Phase.INFO;
+        String awaiting = "";
+        Runnable resend = () -> {};
+        int attempt;
+
+        Run(Migrate request) {
+            this.request = request;
+        }
+    }
 
     private final NodeJournal journal;
+    private final TimerScheduler<Object> timers;
+    private final ActorRef<QemuProtocol.MigrationInfo> infoAdapter;
+    private final ActorRef<StepDone> answerAdapter;
     private MigrationPolicy policy;
     private Peers peers;
     private Run run;
 
     public static Behavior<MigrationProtocol.Command> create(
             long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.<Object>setup(ctx -> new MigrationNode(ctx, incarnation, monitor))
+        return Behaviors.<Object>setup(
+                        ctx -> Behaviors.withTimers(timers -> new MigrationNode(ctx, timers, incarnation, monitor)))
                 .narrow();
     }
 
-    private MigrationNode(ActorContext<Object> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
+    private MigrationNode(
+            ActorContext<Object> ctx,
+            TimerScheduler<Object> timers,
+            long incarnation,
+            ActorRef<MonitorProtocol.Command> monitor) {
         super(ctx);
-        this.journal = new NodeJournal(NODE, incarnation, monitor);
+        this.timers = timers;
+        this.journal =
+                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        this.infoAdapter = ctx.messageAdapter(QemuProtocol.MigrationInfo.class, InfoArrived::new);
+        this.answerAdapter = ctx.messageAdapter(StepDone.class, Answered::new);
         ActorRef<MigrationProtocol.Command> self = ctx.getSelf().narrow();
         ctx.getSystem().receptionist().tell(Receptionist.register(MigrationProtocol.MIGRATION_KEY, self));
     }
@@ -79,9 +120,20 @@ public final class MigrationNode extends AbstractBehavior<Object> {
                     journal.resend(m);
                     return this;
                 })
+                .onMessage(NodeCommand.NewPeers.class, m -> {
+                    peers = m.peers();
+                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
+                    return this;
+                })
+                .onMessage(Arm.class, m -> {
+                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
+                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
+                    return this;
+                })
                 .onMessage(Migrate.class, this::onMigrate)
                 .onMessage(InfoArrived.class, this::onInfo)
                 .onMessage(Answered.class, this::onAnswered)
+                .onMessage(AttemptTimedOut.class, this::onTimeout)
                 .build();
     }
 
@@ -89,122 +141,129 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         policy = m.setup().policy();
         peers = m.setup().peers();
         run = null;
+        timers.cancelAll();
         journal.start(m.setup());
         m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "migration policy " + policy.label(), 0));
         return this;
     }
 
     private Behavior<Object> onMigrate(Migrate m) {
-        journal.received(m.stamp(), "migrate");
+        if (journal.command(m.stamp(), "migrate")) {
+            return this; // a repeat: the journal sent again what this migration sent so far
+        }
         if (policy == null || run != null) {
-            m.replyTo()
-                    .tell(finished(
-                            m.stamp(),
-                            MigrationOutcome.Status.FAILED,
-                            policy == null ? "migration-node has no run set up" : "a migration is already running"));
+            String why = policy == null ? "migration-node has no run set up" : "a migration is already running";
+            journal.send(m.replyTo(), m.stamp().from(), finished(m.stamp(), MigrationOutcome.Status.FAILED, why),
+                    m.stamp().step());
             return this;
         }
-        Run current = new Run(m, new ArrayDeque<>(), new ArrayList<>());
-        run = current;
+        run = new Run(m);
         Stamp s = journal.sending(m.stamp().step(), "migration-info to qemu-node");
-        getContext()
-                .ask(
-                        QemuProtocol.MigrationInfo.class,
-                        peers.qemu(),
-                        ASK,
-                        r -> new QemuProtocol.GetMigrationInfo(s, policy, r),
-                        (info, failure) -> new InfoArrived(current, info, failure));
+        request(Phase.INFO, "migration-info", () -> journal.send(
+                peers.qemu(), "qemu-node", new QemuProtocol.GetMigrationInfo(s, policy, infoAdapter), s.step()));
+        return this;
+    }
+
+    /** Sends a request now and again on every timeout, up to {@link #ATTEMPTS} times. */
+    private void request(Phase phase, String awaiting, Runnable send) {
+        run.phase = phase;
+        run.awaiting = awaiting;
+        run.resend = send;
+        run.attempt = 1;
+        send.run();
+        timers.startSingleTimer(run, new AttemptTimedOut(run, 1), ATTEMPT);
+    }
+
+    private Behavior<Object> onTimeout(AttemptTimedOut t) {
+        if (t.run() != run || t.attempt() != run.attempt) {
+            return this; // answered in the meantime, or a run a new Setup cut short
+        }
+        if (run.attempt >= ATTEMPTS) {
+            return end(MigrationOutcome.Status.FAILED, "no answer to " + run.awaiting + " after " + ATTEMPTS
+                    + " attempts of " + ATTEMPT.toMillis() + " ms");
+        }
+        run.attempt++;
+        journal.decided(run.request.stamp().step(), "retrying " + run.awaiting + " (attempt " + run.attempt + ")");
+        run.resend.run();
+        timers.startSingleTimer(run, new AttemptTimedOut(run, run.attempt), ATTEMPT);
         return this;
     }
 
     private Behavior<Object> onInfo(InfoArrived a) {
-        if (a.run() != run) {
-            return this; // identity, not equals: the answer belongs to a migration a new Setup cut short
+        if (run == null || run.phase != Phase.INFO) {
+            return this; // a late or repeated answer
         }
-        Stamp s = run.request().stamp();
-        if (a.failure() != null) {
-            return end(
-                    MigrationOutcome.Status.FAILED,
-                    "qemu-node did not answer: " + a.failure().getMessage());
-        }
-        journal.received(new Stamp(s.step(), a.info().lamport()), "migration-info");
+        timers.cancel(run);
+        Stamp s = run.request.stamp();
+        journal.received(new Stamp(s.step(), a.info().lamport(), "qemu-node"), "migration-info");
         if (!a.info().blockers().isEmpty()) {
             // DOMAIN rule 27: any migration attempt fails while a blocker exists.
-            return end(
-                    MigrationOutcome.Status.BLOCKED, String.join("; ", a.info().blockers()));
+            return end(MigrationOutcome.Status.BLOCKED, String.join("; ", a.info().blockers()));
         }
         if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
             Stamp next = journal.sending(s.step(), "save-blobs to gpu-process-node");
-            Run current = run;
-            getContext()
-                    .ask(
-                            StepDone.class,
-                            peers.gpu(),
-                            ASK,
-                            r -> new GpuProtocol.SaveBlobs(next, r),
-                            (done, failure) -> new Answered(current, done, failure));
+            request(Phase.SAVE, "save-blobs", () -> journal.send(
+                    peers.gpu(), "gpu-process-node", new GpuProtocol.SaveBlobs(next, answerAdapter), next.step()));
             return this;
         }
-        run.toCopy().addAll(a.info().blobsToCopy());
+        run.toCopy.addAll(a.info().blobsToCopy());
         return copyNext();
     }
 
     /** Dirty logging on, then the blob's pages read through QEMU's mapping, one blob after the other. */
     private Behavior<Object> copyNext() {
-        Stamp s = run.request().stamp();
-        BlobSlot blob = run.toCopy().peek();
+        Stamp s = run.request.stamp();
+        BlobSlot blob = run.toCopy.peek();
         if (blob == null) {
-            List<Observation> gone = run.copied().stream()
+            List<Observation> gone = run.copied.stream()
                     .map(b -> (Observation) new Observation.MappingGone(b.buffer(), Who.MIGRATION))
                     .toList();
             journal.emit(s.step(), gone);
             String what = policy == MigrationPolicy.RAM_COPY
-                    ? "copied " + run.copied().size() + " blob(s) through QEMU's mapping like RAM"
+                    ? "copied " + run.copied.size() + " blob(s) through QEMU's mapping like RAM"
                     : "blob regions are not migratable RAM and were skipped (DOMAIN rule 28)";
             return end(MigrationOutcome.Status.COMPLETED, what);
         }
         Stamp next = journal.sending(s.step(), "start-dirty-log " + blob.buffer() + " to kvm-node");
-        Run current = run;
-        getContext()
-                .ask(
-                        StepDone.class,
-                        peers.kvm(),
-                        ASK,
-                        r -> new KvmProtocol.StartDirtyLog(next, blob, r),
-                        (done, failure) -> new Answered(current, done, failure));
+        request(Phase.DIRTY_LOG, "start-dirty-log " + blob.buffer(), () -> journal.send(
+                peers.kvm(), "kvm-node", new KvmProtocol.StartDirtyLog(next, blob, answerAdapter), next.step()));
         return this;
     }
 
     private Behavior<Object> onAnswered(Answered a) {
-        if (a.run() != run) {
-            return this; // as in onInfo
+        boolean expected = run != null
+                && (run.phase == Phase.SAVE
+                        ? a.done().node().equals("gpu-process-node")
+                        : run.phase == Phase.DIRTY_LOG && a.done().answers().equals(run.awaiting));
+        if (!expected) {
+            return this; // a late or repeated answer to an earlier request
         }
-        Stamp s = run.request().stamp();
-        if (a.failure() != null || !a.done().ok()) {
-            String why =
-                    a.failure() != null ? a.failure().getMessage() : a.done().detail();
-            return end(MigrationOutcome.Status.FAILED, why);
+        timers.cancel(run);
+        Stamp s = run.request.stamp();
+        journal.received(new Stamp(s.step(), a.done().lamport(), a.done().node()), a.done().node() + " done");
+        if (!a.done().ok()) {
+            return end(MigrationOutcome.Status.FAILED, a.done().detail());
         }
-        journal.received(new Stamp(s.step(), a.done().lamport()), a.done().node() + " done");
-        if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
+        if (run.phase == Phase.SAVE) {
             return end(MigrationOutcome.Status.COMPLETED, a.done().detail() + " (DOMAIN 9 option 7)");
         }
-        BlobSlot blob = run.toCopy().poll();
+        BlobSlot blob = run.toCopy.poll();
         MappingType viaQemu = new MappingType.Cpu(blob.qemuType()); // DOMAIN rule 29
         journal.emit(
                 s.step(),
                 List.of(
                         new Observation.MappingSet(new Mapping(blob.buffer(), Who.MIGRATION, viaQemu, true)),
                         new Observation.Access(blob.buffer(), Who.MIGRATION, viaQemu, false, 0, 0)));
-        run.copied().add(blob);
+        run.copied.add(blob);
         return copyNext();
     }
 
     private Behavior<Object> end(MigrationOutcome.Status status, String reason) {
-        Migrate m = run.request();
+        Migrate m = run.request;
+        timers.cancel(run);
         run = null;
         journal.decided(m.stamp().step(), "migration " + status.label() + ": " + reason);
-        m.replyTo().tell(finished(m.stamp(), status, reason));
+        journal.send(m.replyTo(), m.stamp().from(), finished(m.stamp(), status, reason), m.stamp().step());
         return this;
     }
 
@@ -217,6 +276,7 @@ public final class MigrationNode extends AbstractBehavior<Object> {
                 "migration " + status.label() + ": " + reason,
                 "",
                 new MigrationOutcome(status, reason),
-                journal.lamport());
+                journal.lamport(),
+                "migrate");
     }
 }

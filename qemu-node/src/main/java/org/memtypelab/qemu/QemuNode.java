@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.qemu.QemuModel;
+import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
@@ -40,7 +41,8 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
     private QemuNode(
             ActorContext<QemuProtocol.Command> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
         super(ctx);
-        this.journal = new NodeJournal(NODE, incarnation, monitor);
+        this.journal =
+                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
         ctx.getSystem().receptionist().tell(Receptionist.register(QemuProtocol.QEMU_KEY, ctx.getSelf()));
     }
 
@@ -57,6 +59,16 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
                     return this;
                 })
                 .onMessage(ImportDmaBuf.class, this::onImport)
+                .onMessage(NodeCommand.NewPeers.class, m -> {
+                    peers = m.peers();
+                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
+                    return this;
+                })
+                .onMessage(Arm.class, m -> {
+                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
+                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
+                    return this;
+                })
                 .onMessage(MapBlob.class, this::onMapBlob)
                 .onMessage(UnmapBlob.class, this::onUnmapBlob)
                 .onMessage(WalkMemslots.class, this::onWalk)
@@ -74,8 +86,11 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         return this;
     }
 
+    /** False if the command must not run: a duplicate (already answered again) or no run set up. */
     private boolean ready(Stamp s, String what, ActorRef<StepDone> replyTo) {
-        journal.received(s, what);
+        if (journal.command(s, what)) {
+            return false;
+        }
         if (model == null) {
             replyTo.tell(StepDone.of(s, NODE, false, "qemu-node has no run set up", journal.lamport()));
         }
@@ -118,11 +133,13 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         Stamp next = journal.sending(
                 s.step(),
                 (install ? "install-blob " : "remove-blob ") + r.slot().get().buffer());
-        peers.kvm()
-                .tell(
-                        install
-                                ? new KvmProtocol.InstallBlob(next, r.slot().get(), replyTo)
-                                : new KvmProtocol.RemoveBlob(next, r.slot().get(), replyTo));
+        journal.send(
+                peers.kvm(),
+                "kvm-node",
+                install
+                        ? new KvmProtocol.InstallBlob(next, r.slot().get(), replyTo)
+                        : new KvmProtocol.RemoveBlob(next, r.slot().get(), replyTo),
+                s.step());
     }
 
     private Behavior<QemuProtocol.Command> onWalk(WalkMemslots m) {
@@ -133,7 +150,9 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
     }
 
     private Behavior<QemuProtocol.Command> onMigrationInfo(GetMigrationInfo m) {
-        journal.received(m.stamp(), "migration-info");
+        if (journal.command(m.stamp(), "migration-info")) {
+            return this;
+        }
         if (model == null) {
             m.replyTo()
                     .tell(new QemuProtocol.MigrationInfo(
@@ -143,7 +162,11 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         var blockers = model.blockers(m.policy());
         var blobs = model.blobsReadByMigration(m.policy());
         journal.decided(m.stamp().step(), "blockers " + blockers + ", blobs to copy " + blobs.size());
-        m.replyTo().tell(new QemuProtocol.MigrationInfo(blockers, blobs, journal.lamport()));
+        journal.send(
+                m.replyTo(),
+                m.stamp().from(),
+                new QemuProtocol.MigrationInfo(blockers, blobs, journal.lamport()),
+                m.stamp().step());
         return this;
     }
 }

@@ -37,6 +37,13 @@ public final class CoherencyLedger {
         this.coherence = coherence;
     }
 
+    /** The same events judged on another platform (a monitor that missed the run's reset learns it late). */
+    public CoherencyLedger on(Coherence platform) {
+        CoherencyLedger copy = new CoherencyLedger(platform);
+        events.values().forEach(copy::add);
+        return copy;
+    }
+
     /** Records an event; false if it was a duplicate. */
     public boolean add(Event e) {
         String id = e.node() + "/" + e.incarnation() + "/" + e.seq();

@@ -77,23 +77,14 @@ final class RunCommand implements Callable<Integer> {
         RunOutcome run;
         String mode = nodes.name().toLowerCase(java.util.Locale.ROOT);
         try (LabCluster cluster = nodes == Nodes.EMBEDDED ? LabCluster.embedded() : LabCluster.processes(dir)) {
-            run = new Conductor(cluster.conductor()).run(s, runSeed, dir, s.name() + "@" + runSeed);
+            run = new Conductor(cluster).run(s, runSeed, dir, s.name() + "@" + runSeed);
         } catch (ClusterFormationException e) {
-            run = new RunOutcome(List.of(), null, null, "the cluster did not form: " + e.getMessage(), 0);
+            run = RunOutcome.failedToStart("the cluster did not form: " + e.getMessage());
         }
         return finish(s, runSeed, mode, run, dir);
     }
 
     private int finish(Scenario s, long runSeed, String mode, RunOutcome run, Path dir) throws Exception {
-        if (run.migration() == null) {
-            run = new RunOutcome(
-                    run.steps(),
-                    new org.memtypelab.core.migration.MigrationOutcome(
-                            org.memtypelab.core.migration.MigrationOutcome.Status.NOT_ATTEMPTED, ""),
-                    run.report(),
-                    run.incomplete(),
-                    run.wallMillis());
-        }
         Verdict verdict = run.report() == null ? Verdict.UNKNOWN : run.report().verdict();
         List<String> failures = run.report() == null
                 ? List.of()

@@ -97,6 +97,29 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code role} again after {@link #kill}: a new JVM with the next incarnation joins through a live member
+     * and this waits until it printed READY; returns its {@code host:port}.
+     */
+    public synchronized String restart(NodeRole role, long incarnation) {
+        if (node(role).isAlive()) {
+            throw new IllegalStateException(role + " is still running; kill it first");
+        }
+        String join = nodes.values().stream()
+                .filter(NodeProcess::isAlive)
+                .map(n -> addresses.get(n.role()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no live member to join"));
+        NodeProcess node = launch(role, 0, join, incarnation);
+        children.add(node);
+        nodes.put(role, node);
+        String ready = node.awaitLine(l -> l.startsWith(NodeProcessMain.READY + " "), settings.readyTimeout())
+                .orElseThrow(() -> new ClusterFormationException("restarted " + node.describeFailure()));
+        String address = ready.split(" ")[2];
+        addresses.put(role, address);
+        return address;
+    }
+
     /** Stops every child: SIGTERM (graceful leave), SIGKILL after the grace period; waits until all are gone. */
     @Override
     public synchronized void close() {
@@ -132,7 +155,7 @@ public final class ProcessCluster implements AutoCloseable {
         seed = HOST + ":" + seedPort;
         // The seed starts first; the others retry joining it every seed-node-timeout until it is up.
         for (NodeRole role : roles) {
-            NodeProcess node = launch(role, role == roles.get(0) ? seedPort : 0);
+            NodeProcess node = launch(role, role == roles.get(0) ? seedPort : 0, seed, 1);
             children.add(node);
             nodes.put(role, node);
         }
@@ -155,7 +178,7 @@ public final class ProcessCluster implements AutoCloseable {
         LOG.info("{} node JVMs READY after {} ms", nodes.size(), formationTime.toMillis());
     }
 
-    private NodeProcess launch(NodeRole role, int port) {
+    private NodeProcess launch(NodeRole role, int port, String join, long incarnation) {
         List<String> command = new ArrayList<>();
         command.add(settings.java());
         command.addAll(settings.jvmOptions());
@@ -164,7 +187,10 @@ public final class ProcessCluster implements AutoCloseable {
         command.add(settings.classpath());
         command.add(settings.mainClass());
         command.addAll(settings.mainArgs());
-        command.addAll(List.of(role.label(), "--seed", seed, "--port", Integer.toString(port)));
+        command.addAll(List.of(role.label(), "--seed", join, "--port", Integer.toString(port)));
+        if (incarnation > 1) {
+            command.addAll(List.of("--incarnation", Long.toString(incarnation)));
+        }
         Path log = settings.logDir().resolve(role.label() + ".log");
         try {
             Process process = new ProcessBuilder(command)

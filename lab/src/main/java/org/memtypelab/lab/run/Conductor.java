@@ -3,8 +3,12 @@ package org.memtypelab.lab.run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +20,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.core.memslot.MemslotFlag;
+import org.memtypelab.core.fault.FaultState;
+import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.core.migration.MigrationOutcome;
+import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol;
@@ -34,14 +41,20 @@ import org.memtypelab.protocol.scenario.Step;
 import org.memtypelab.protocol.trace.NodeJournal;
 
 /**
- * The conductor: finds the nodes, sets up a run, drives the scenario's steps one by one through request/response
- * messages with timeouts, and asks the monitor for its verdict. It runs on the conductor's ActorSystem.
+ * The conductor: finds the nodes, sets up a run, arms each step's faults, drives the steps one by one through
+ * requests with timeouts and retries (a node answers a repeated command without acting twice), and asks the monitor
+ * for its verdict. It runs on the conductor's ActorSystem and owns the cluster handle for kills and restarts.
  */
 public final class Conductor {
 
-    static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration ATTEMPT = Duration.ofSeconds(2);
+    static final int ATTEMPTS = 3;
+    static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
     static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
     static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The roles that run a node actor. */
+    static final List<NodeRole> NODES = List.of(NodeRole.KVM, NodeRole.QEMU, NodeRole.GPU_PROCESS, NodeRole.MIGRATION);
 
     /** A run that cannot go on: the reason ends up in result.json and gives exit 3. */
     static final class Incomplete extends Exception {
@@ -50,158 +63,315 @@ public final class Conductor {
         }
     }
 
+    private final LabCluster cluster;
     private final ActorSystem<?> system;
     private final ActorRef<MonitorProtocol.Command> monitor;
-    private ActorRef<KvmProtocol.Command> kvm;
-    private ActorRef<QemuProtocol.Command> qemu;
-    private ActorRef<GpuProtocol.Command> gpu;
-    private ActorRef<MigrationProtocol.Command> migration;
+    private final Map<NodeRole, ActorRef<?>> refs = new LinkedHashMap<>();
     private NodeJournal journal;
+    private FaultState faults;
+    private RunSetup setup;
+    private final Set<NodeRole> down = EnumSet.noneOf(NodeRole.class);
+    private final List<NodeMark> deadMarks = new ArrayList<>();
+    private final Map<String, Integer> injected = new LinkedHashMap<>();
 
-    public Conductor(ActorSystem<?> system) {
-        this.system = system;
+    public Conductor(LabCluster cluster) {
+        this.cluster = cluster;
+        this.system = cluster.conductor();
         this.monitor = NodeGuardians.monitor(system);
     }
 
-    /** Runs {@code scenario} with {@code seed}, writing the conductor's trace into {@code dir}. */
+    /** Runs {@code scenario} with its own {@code faults}. */
     public RunOutcome run(Scenario scenario, long seed, Path dir, String runId) {
+        return run(scenario, seed, dir, runId, FaultPlan.of(scenario));
+    }
+
+    /** Runs {@code scenario} with {@code seed} and {@code plan}, writing the conductor's trace into {@code dir}. */
+    public RunOutcome run(Scenario scenario, long seed, Path dir, String runId, FaultPlan plan) {
         long start = System.nanoTime();
         List<StepRecord> steps = new ArrayList<>();
         MigrationOutcome migrated = new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, "");
         journal = new NodeJournal("conductor", 1, monitor);
+        faults = new FaultState("conductor", seed);
+        down.clear();
+        deadMarks.clear();
+        injected.clear();
         try {
-            discover();
-            RunSetup setup = new RunSetup(
-                    runId,
-                    seed,
-                    scenario.platform().kvmPlatform(),
-                    scenario.qemu(),
-                    scenario.migration().policy(),
-                    dir.toAbsolutePath().toString(),
-                    new Peers(kvm, qemu, gpu));
+            for (NodeRole role : NODES) {
+                refs.put(role, find(role, Optional.empty()));
+            }
+            setup = new RunSetup(runId, seed, scenario.platform().kvmPlatform(), scenario.qemu(),
+                    scenario.migration().policy(), dir.toAbsolutePath().toString(), peers());
             journal.start(setup);
-            Coherence coherence =
-                    new Coherence(scenario.platform().cpu(), scenario.platform().selfSnoop());
+            Coherence coherence = new Coherence(scenario.platform().cpu(), scenario.platform().selfSnoop());
             this.<StepDone>askUntil(monitor, r -> new MonitorProtocol.Reset(runId, coherence, r), "monitor reset");
-            List<ActorRef<NodeCommand.Setup>> setupTargets =
-                    List.of(kvm.narrow(), qemu.narrow(), gpu.narrow(), migration.narrow());
-            for (ActorRef<NodeCommand.Setup> node : setupTargets) {
-                StepDone ready = ask(node, r -> new NodeCommand.Setup(setup, r), 0, "setup");
-                journal.received(new Stamp(0, ready.lamport()), ready.node() + " ready: " + ready.detail());
+            for (NodeRole role : NODES) {
+                setUp(role);
             }
             int n = 0;
             for (Step step : scenario.steps()) {
                 n++;
+                for (FaultPlan.Action a : plan.at(n)) {
+                    inject(a, n);
+                }
                 StepDone done = drive(step, n);
-                journal.received(new Stamp(n, done.lamport()), step.kind().label() + " done");
+                journal.received(new Stamp(n, done.lamport(), done.node()), step.kind().label() + " done");
                 steps.add(new StepRecord(n, step.kind().label(), done.ok(), done.node(), done.detail(), done.errno()));
                 if (done.migration().status() != MigrationOutcome.Status.NOT_ATTEMPTED) {
                     migrated = done.migration();
                 }
             }
-            List<NodeMark> marks = new ArrayList<>();
-            List<ActorRef<NodeCommand.GetMark>> markTargets =
-                    List.of(kvm.narrow(), qemu.narrow(), gpu.narrow(), migration.narrow());
-            for (ActorRef<NodeCommand.GetMark> node : markTargets) {
-                marks.add(ask(node, NodeCommand.GetMark::new, n, "mark"));
+            List<NodeMark> marks = new ArrayList<>(deadMarks);
+            for (NodeRole role : NODES) {
+                if (!down.contains(role)) {
+                    marks.add(control(role, NodeCommand.GetMark::new, "mark"));
+                }
             }
-            MonitorProtocol.MonitorReport report =
-                    ask(monitor, r -> new MonitorProtocol.Report(runId, marks, r), REPORT_TIMEOUT, n, "monitor report");
+            MonitorProtocol.MonitorReport report = ask(
+                    monitor, r -> new MonitorProtocol.Report(runId, coherence, marks, r), REPORT_TIMEOUT,
+                    "monitor report");
             String incomplete = report.unobserved().isEmpty()
                     ? ""
                     : "the monitor could not observe every event: " + report.unobserved();
-            return new RunOutcome(steps, migrated, report, incomplete, millisSince(start));
+            return new RunOutcome(steps, migrated, report, incomplete, millisSince(start), lost(), Map.copyOf(injected));
         } catch (Incomplete e) {
-            return new RunOutcome(steps, migrated, null, e.getMessage(), millisSince(start));
+            return new RunOutcome(steps, migrated, null, e.getMessage(), millisSince(start), lost(), Map.copyOf(injected));
         } finally {
             journal.close();
+        }
+    }
+
+    private List<String> lost() {
+        return down.stream().map(NodeRole::label).toList();
+    }
+
+    private Peers peers() {
+        return new Peers(ref(NodeRole.KVM), ref(NodeRole.QEMU), ref(NodeRole.GPU_PROCESS));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> ActorRef<T> ref(NodeRole role) {
+        return (ActorRef<T>) refs.get(role);
+    }
+
+    private void setUp(NodeRole role) throws Incomplete {
+        StepDone ready = control(role, r -> new NodeCommand.Setup(setup, r), "setup");
+        journal.received(new Stamp(0, ready.lamport(), role.label()), ready.node() + " ready: " + ready.detail());
+    }
+
+    /** Arms one planned fault at the start of step {@code n}. */
+    private void inject(FaultPlan.Action a, int n) throws Incomplete {
+        journal.decided(n, "inject " + a);
+        if (a instanceof FaultPlan.Messages m) {
+            arm(n, m.rules(), List.of(), false);
+            faults.arm(m.rules());
+        } else if (a instanceof FaultPlan.Partition p) {
+            arm(n, List.of(), p.groups(), false);
+            faults.partition(p.groups());
+        } else if (a instanceof FaultPlan.Heal) {
+            arm(n, List.of(), List.of(), true);
+            faults.heal();
+        } else if (a instanceof FaultPlan.Kill k) {
+            kill(k.node(), n);
+        } else if (a instanceof FaultPlan.Restart r) {
+            restart(r.node(), n);
+        }
+        count(a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private void arm(int n, List<MessageRule> rules, List<Set<String>> partition, boolean heal) throws Incomplete {
+        for (NodeRole role : NODES) {
+            if (!down.contains(role)) {
+                this.<StepDone, Arm>control(role, r -> new Arm(n, rules, partition, heal, r), "arm");
+            }
+        }
+    }
+
+    private void kill(NodeRole role, int n) throws Incomplete {
+        if (down.contains(role)) {
+            return;
+        }
+        if (NODES.contains(role)) {
+            // what the monitor must have heard from this incarnation; its events die with it
+            deadMarks.add(control(role, NodeCommand.GetMark::new, "mark before kill"));
+        }
+        cluster.kill(role);
+        down.add(role);
+        journal.decided(n, role.label() + " killed");
+    }
+
+    /** A new incarnation joins; it starts empty (a new process keeps nothing), the others learn its address. */
+    private void restart(NodeRole role, int n) throws Incomplete {
+        if (!down.contains(role)) {
+            kill(role, n);
+        }
+        String address = cluster.restart(role);
+        down.remove(role);
+        journal.decided(n, role.label() + " restarted at " + address);
+        if (!NODES.contains(role)) {
+            return; // the monitor singleton comes back by itself; it will ask every node to resend
+        }
+        refs.put(role, find(role, Optional.of(address)));
+        setup = new RunSetup(setup.runId(), setup.seed(), setup.platform(), setup.qemu(), setup.policy(),
+                setup.traceDir(), peers());
+        setUp(role);
+        for (NodeRole other : NODES) {
+            if (other != role && !down.contains(other)) {
+                this.<StepDone, NodeCommand.NewPeers>control(
+                        other, r -> new NodeCommand.NewPeers(setup.peers(), r), "new peers");
+            }
         }
     }
 
     private StepDone drive(Step step, int n) throws Incomplete {
         Stamp s = journal.sending(n, step.kind().label());
         if (step instanceof Step.Allocate a) {
-            return ask(gpu, r -> new GpuProtocol.Allocate(s, a.buffer(), a.size(), a.profile(), r), n, "allocate");
+            return request(NodeRole.GPU_PROCESS, r -> new GpuProtocol.Allocate(s, a.buffer(), a.size(), a.profile(), r),
+                    n, "allocate");
         } else if (step instanceof Step.Export e) {
-            return ask(gpu, r -> new GpuProtocol.Export(s, e.buffer(), r), n, "export");
+            return request(NodeRole.GPU_PROCESS, r -> new GpuProtocol.Export(s, e.buffer(), r), n, "export");
         } else if (step instanceof Step.MapBlob m) {
             int flags = m.flags().stream()
-                    .mapToInt(f -> MemslotFlag.parse(f).orElseThrow().bit())
+                    .mapToInt(f -> org.memtypelab.core.memslot.MemslotFlag.parse(f).orElseThrow().bit())
                     .reduce(0, (x, y) -> x | y);
-            return ask(
-                    qemu, r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r), n, "map-blob");
+            return request(NodeRole.QEMU, r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r),
+                    n, "map-blob");
         } else if (step instanceof Step.UnmapBlob u) {
-            return ask(qemu, r -> new QemuProtocol.UnmapBlob(s, u.buffer(), r), n, "unmap-blob");
+            return request(NodeRole.QEMU, r -> new QemuProtocol.UnmapBlob(s, u.buffer(), r), n, "unmap-blob");
         } else if (step instanceof Step.GuestMap g) {
-            return ask(kvm, r -> new KvmProtocol.GuestMap(s, g.buffer(), g.pat(), r), n, "guest-map");
+            return request(NodeRole.KVM, r -> new KvmProtocol.GuestMap(s, g.buffer(), g.pat(), r), n, "guest-map");
         } else if (step instanceof Step.GuestWrite w) {
-            return ask(
-                    kvm,
-                    r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r),
-                    n,
-                    "guest-write");
+            return request(NodeRole.KVM,
+                    r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r), n, "guest-write");
         } else if (step instanceof Step.GuestRead g) {
-            return ask(kvm, r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r), n, "guest-read");
+            return request(NodeRole.KVM, r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r), n,
+                    "guest-read");
         } else if (step instanceof Step.GpuWrite w) {
-            return ask(
-                    gpu, r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r), n, "gpu-write");
+            return request(NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r), n, "gpu-write");
         } else if (step instanceof Step.GpuRead g) {
-            return ask(gpu, r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r), n, "gpu-read");
+            return request(NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r), n, "gpu-read");
         } else if (step instanceof Step.RendererWrite w) {
-            return ask(
-                    gpu,
-                    r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r),
-                    n,
+            return request(NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r), n,
                     "renderer-write");
         } else if (step instanceof Step.RendererRead g) {
-            return ask(
-                    gpu,
-                    r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r),
-                    n,
-                    "renderer-read");
+            return request(NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r), n, "renderer-read");
         } else if (step instanceof Step.SetMemoryRegion m) {
-            return ask(
-                    kvm,
-                    r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(), m.size(), m.hva(), r),
-                    n,
-                    "set-memory-region");
+            return request(NodeRole.KVM, r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(),
+                    m.size(), m.hva(), r), n, "set-memory-region");
         } else if (step instanceof Step.WalkMemslots w) {
-            return ask(qemu, r -> new QemuProtocol.WalkMemslots(s, w.by(), r), n, "walk-memslots");
+            return request(NodeRole.QEMU, r -> new QemuProtocol.WalkMemslots(s, w.by(), r), n, "walk-memslots");
         } else if (step instanceof Step.Migrate) {
-            return ask(migration, r -> new MigrationProtocol.Migrate(s, r), n, "migrate");
+            // a migration asks QEMU, KVM and the GPU process with their own retries: give it their time too
+            return request(NodeRole.MIGRATION, r -> new MigrationProtocol.Migrate(s, r), n, "migrate",
+                    ATTEMPT.multipliedBy(8));
         } else if (step instanceof Step.NoncoherentDma d) {
-            return ask(kvm, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r), n, "noncoherent-dma");
+            return request(NodeRole.KVM, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r), n,
+                    "noncoherent-dma");
         }
         throw new IllegalStateException("no node handles step kind " + step.kind());
     }
 
-    /** Waits for every node to be registered with the Receptionist (it is eventually consistent). */
-    private void discover() throws Incomplete {
-        kvm = find(KvmProtocol.KVM_KEY);
-        qemu = find(QemuProtocol.QEMU_KEY);
-        gpu = find(GpuProtocol.GPU_KEY);
-        migration = find(MigrationProtocol.MIGRATION_KEY);
+    private <T> StepDone request(NodeRole role, Function<ActorRef<StepDone>, T> msg, int n, String what)
+            throws Incomplete {
+        return request(role, msg, n, what, ATTEMPT);
     }
 
-    private <T> ActorRef<T> find(ServiceKey<T> key) throws Incomplete {
+    /**
+     * Sends a step's command through the conductor's own outbox and waits for the answer, sending the same command
+     * again after each silent attempt; a node that is down fails the step at once.
+     */
+    private <T> StepDone request(NodeRole role, Function<ActorRef<StepDone>, T> msg, int n, String what,
+            Duration attempt) throws Incomplete {
+        if (down.contains(role)) {
+            throw new Incomplete("step " + n + " (" + what + ") needs " + role.label() + ", which is down");
+        }
+        ReplyInbox<StepDone> inbox = new ReplyInbox<>(system);
+        T command = msg.apply(inbox.ref());
+        ActorRef<T> to = ref(role);
+        for (int i = 1; i <= ATTEMPTS; i++) {
+            if (i > 1) {
+                journal.decided(n, "no answer to " + what + " from " + role.label() + ", attempt " + i);
+            }
+            send(to, role.label(), command, n);
+            try {
+                return inbox.reply().get(attempt.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // try again: the node answers a repeated command without acting twice
+            } catch (ExecutionException | InterruptedException e) {
+                throw new Incomplete("step " + n + " (" + what + ") failed: " + e);
+            }
+        }
+        throw new Incomplete("step " + n + " (" + what + ") got no answer from " + role.label() + " in " + ATTEMPTS
+                + " attempts of " + attempt.toMillis() + " ms");
+    }
+
+    /** The conductor's outbox: the same fault decisions the nodes make. */
+    private <T> void send(ActorRef<T> to, String toNode, T command, int n) {
+        FaultState.Decision d = faults.decide(toNode, command.getClass().getSimpleName());
+        if (d.deliver()) {
+            to.tell(command);
+            return;
+        }
+        journal.decided(n, "fault " + d.because());
+        count("messages_" + d.action().label());
+        switch (d.action()) {
+            case DROP -> {}
+            case DUPLICATE -> {
+                to.tell(command);
+                to.tell(command);
+            }
+            case DELAY, REORDER -> system.scheduler().scheduleOnce(
+                    Duration.ofMillis(Math.max(1, d.delayMs())), () -> to.tell(command), system.executionContext());
+        }
+    }
+
+    private void count(String what) {
+        injected.merge(what, 1, Integer::sum);
+    }
+
+    /** A control request to a node (setup, arm, marks): never faulted, one long timeout. */
+    private <R, T> R control(NodeRole role, Function<ActorRef<R>, T> msg, String what) throws Incomplete {
+        ActorRef<T> to = ref(role);
+        return ask(to, msg, CONTROL_TIMEOUT, what + " " + role.label());
+    }
+
+    /** Waits for the role's registration with the Receptionist (eventually consistent), at {@code address} if given. */
+    private ActorRef<?> find(NodeRole role, Optional<String> address) throws Incomplete {
+        ServiceKey<?> key = switch (role) {
+            case KVM -> KvmProtocol.KVM_KEY;
+            case QEMU -> QemuProtocol.QEMU_KEY;
+            case GPU_PROCESS -> GpuProtocol.GPU_KEY;
+            case MIGRATION -> MigrationProtocol.MIGRATION_KEY;
+            default -> throw new IllegalArgumentException(role + " has no node actor");
+        };
         long deadline = System.nanoTime() + DISCOVERY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             Receptionist.Listing listing = await(
-                    AskPattern.ask(
-                            system.receptionist(),
-                            r -> Receptionist.find(key, r),
-                            Duration.ofSeconds(3),
+                    AskPattern.ask(system.receptionist(), r -> Receptionist.find(key, r), Duration.ofSeconds(3),
                             system.scheduler()),
                     Duration.ofSeconds(4),
                     "find " + key.id());
-            Optional<ActorRef<T>> ref =
-                    listing.getServiceInstances(key).stream().findFirst();
+            Optional<? extends ActorRef<?>> ref = listing.getServiceInstances(key).stream()
+                    .filter(r -> address.isEmpty() || hostPort(r).equals(address.get()))
+                    .findFirst();
             if (ref.isPresent()) {
                 return ref.get();
             }
             pause();
         }
-        throw new Incomplete(key.id() + " never registered with the Receptionist within " + DISCOVERY_TIMEOUT);
+        throw new Incomplete(key.id() + address.map(a -> " at " + a).orElse("")
+                + " never registered with the Receptionist within " + DISCOVERY_TIMEOUT);
+    }
+
+    private String hostPort(ActorRef<?> ref) {
+        var a = ref.path().address();
+        if (a.hasLocalScope()) {
+            a = system.address(); // cannot happen for nodes: the conductor has its own system
+        }
+        return a.getHost().orElse("") + ":" + a.getPort().orElse(0);
     }
 
     /** Asks the monitor singleton until it answers: it may still be starting on the oldest monitor node. */
@@ -212,7 +382,7 @@ public final class Conductor {
         Incomplete last = null;
         while (System.nanoTime() < deadline) {
             try {
-                return ask(to, msg, Duration.ofSeconds(2), 0, what);
+                return ask(to, msg, Duration.ofSeconds(2), what);
             } catch (Incomplete e) {
                 last = e;
             }
@@ -220,14 +390,10 @@ public final class Conductor {
         throw last != null ? last : new Incomplete(what + " timed out");
     }
 
-    private <T, R> R ask(ActorRef<T> to, Function<ActorRef<R>, T> msg, int step, String what) throws Incomplete {
-        return ask(to, msg, STEP_TIMEOUT, step, what);
-    }
-
-    private <T, R> R ask(ActorRef<T> to, Function<ActorRef<R>, T> msg, Duration timeout, int step, String what)
+    private <T, R> R ask(ActorRef<T> to, Function<ActorRef<R>, T> msg, Duration timeout, String what)
             throws Incomplete {
         CompletionStage<R> reply = AskPattern.ask(to, msg::apply, timeout, system.scheduler());
-        return await(reply, timeout.plusSeconds(1), (step > 0 ? "step " + step + " (" + what + ")" : what));
+        return await(reply, timeout.plusSeconds(1), what);
     }
 
     private static <R> R await(CompletionStage<R> stage, Duration timeout, String what) throws Incomplete {

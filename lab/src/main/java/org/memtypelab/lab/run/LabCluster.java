@@ -27,6 +27,12 @@ public interface LabCluster extends AutoCloseable {
     /** {@code embedded} or {@code processes}. */
     String mode();
 
+    /** Crashes {@code role}: terminate without leaving (embedded), {@code kill -9} (processes). */
+    void kill(NodeRole role);
+
+    /** Starts a new incarnation of a killed {@code role}, waits until it is Up; returns its {@code host:port}. */
+    String restart(NodeRole role);
+
     @Override
     void close();
 
@@ -42,6 +48,19 @@ public interface LabCluster extends AutoCloseable {
             @Override
             public String mode() {
                 return "embedded";
+            }
+
+            @Override
+            public void kill(NodeRole role) {
+                cluster.kill(role);
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                ActorSystem<Void> system = cluster.restart(role);
+                cluster.awaitUp(FORMATION_TIMEOUT);
+                var a = system.address();
+                return a.getHost().orElse("") + ":" + a.getPort().orElse(0);
             }
 
             @Override
@@ -82,6 +101,19 @@ public interface LabCluster extends AutoCloseable {
             @Override
             public String mode() {
                 return "processes";
+            }
+
+            private final java.util.Map<NodeRole, Long> incarnations = new java.util.EnumMap<>(NodeRole.class);
+
+            @Override
+            public void kill(NodeRole role) {
+                cluster.kill(role);
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                long incarnation = incarnations.merge(role, 2L, (a, b) -> a + 1);
+                return cluster.restart(role, incarnation);
             }
 
             @Override

@@ -54,13 +54,12 @@ public final class ResultDocument {
         expect.put("held", fails.isEmpty());
         expect.put("failures", fails);
         doc.put("expect", expect);
-        // Fault injection is not built yet: say how many were planned rather than pretend they happened.
         Map<String, Object> faults = new LinkedHashMap<>();
         faults.put("planned", scenario.faults().size());
-        faults.put("injected", 0);
-        faults.put("messages_dropped", 0);
+        faults.put("injected", run.injected().values().stream().mapToInt(Integer::intValue).sum());
+        faults.putAll(run.injected());
         doc.put("faults", faults);
-        doc.put("nodes_lost", List.of());
+        doc.put("nodes_lost", run.nodesLost());
         doc.put("complete", complete);
         if (!complete) {
             doc.put("incomplete", run.incomplete());

@@ -75,10 +75,12 @@ public final class Summary {
             }
         }
         Map<String, Object> faults = (Map<String, Object>) doc.get("faults");
-        if (!Integer.valueOf(0).equals(faults.get("planned"))) {
-            sb.append("faults    ")
-                    .append(faults.get("planned"))
-                    .append(" planned, none injected: fault injection is not implemented yet\n");
+        if (!Integer.valueOf(0).equals(faults.get("planned")) || !Integer.valueOf(0).equals(faults.get("injected"))) {
+            sb.append("faults    ").append(faults).append('\n');
+        }
+        List<String> lost = (List<String>) doc.get("nodes_lost");
+        if (!lost.isEmpty()) {
+            sb.append("lost      ").append(lost).append('\n');
         }
         Map<String, Object> expect = (Map<String, Object>) doc.get("expect");
         List<String> failures = (List<String>) expect.get("failures");

@@ -25,7 +25,7 @@ class CatalogueRunTest {
     @BeforeAll
     static void formCluster() throws Exception {
         cluster = LabCluster.embedded();
-        conductor = new Conductor(cluster.conductor());
+        conductor = new Conductor(cluster);
         runs = Files.createTempDirectory("catalogue-runs");
     }
 

@@ -17,6 +17,8 @@ public final class GpuProtocol {
             permits NodeCommand.Setup,
                     NodeCommand.GetMark,
                     NodeCommand.ResendTo,
+                    Arm,
+                    NodeCommand.NewPeers,
                     Allocate,
                     Export,
                     GpuAccess,

@@ -19,6 +19,8 @@ public final class KvmProtocol {
             permits NodeCommand.Setup,
                     NodeCommand.GetMark,
                     NodeCommand.ResendTo,
+                    Arm,
+                    NodeCommand.NewPeers,
                     InstallBlob,
                     RemoveBlob,
                     SetMemoryRegion,

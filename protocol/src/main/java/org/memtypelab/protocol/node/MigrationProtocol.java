@@ -13,7 +13,7 @@ public final class MigrationProtocol {
 
     /** Everything migration-node accepts. */
     public sealed interface Command extends CborSerializable
-            permits NodeCommand.Setup, NodeCommand.GetMark, NodeCommand.ResendTo, Migrate {}
+            permits NodeCommand.Setup, NodeCommand.GetMark, NodeCommand.ResendTo, Arm, NodeCommand.NewPeers, Migrate {}
 
     /** Runs a migration under the run's policy; answers with the outcome in {@link StepDone#migration()}. */
     public record Migrate(Stamp stamp, ActorRef<StepDone> replyTo) implements Command {}

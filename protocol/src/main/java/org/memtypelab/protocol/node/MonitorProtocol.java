@@ -21,8 +21,12 @@ public final class MonitorProtocol {
     /** Starts a new run: forget every event. */
     public record Reset(String runId, Coherence coherence, ActorRef<StepDone> replyTo) implements Command {}
 
-    /** Asks for the verdict once every node's events up to its mark have arrived (resends asked for gaps). */
-    public record Report(String runId, List<NodeMark> marks, ActorRef<MonitorReport> replyTo) implements Command {}
+    /**
+     * Asks for the verdict once every node's events up to its mark have arrived (resends asked for gaps). It repeats
+     * the run's platform so a monitor that took over after the reset (a restart, a hand-over) judges it right.
+     */
+    public record Report(String runId, Coherence coherence, List<NodeMark> marks, ActorRef<MonitorReport> replyTo)
+            implements Command {}
 
     /** The monitor's conclusions, with what it could not observe. */
     public record MonitorReport(

@@ -16,6 +16,11 @@ public final class NodeCommand {
                     MigrationProtocol.Command,
                     CborSerializable {}
 
+    /** After a node restarted elsewhere, the conductor hands out the new peer references (the model is kept). */
+    public record NewPeers(Peers peers, ActorRef<StepDone> replyTo)
+            implements KvmProtocol.Command, QemuProtocol.Command, GpuProtocol.Command, MigrationProtocol.Command,
+                    CborSerializable {}
+
     /** Asks how far the node's event stream goes. */
     public record GetMark(ActorRef<NodeMark> replyTo)
             implements KvmProtocol.Command,

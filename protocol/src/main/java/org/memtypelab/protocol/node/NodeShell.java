@@ -9,12 +9,17 @@ public final class NodeShell {
 
     private NodeShell() {}
 
-    /** Traces and emits {@code o}, then replies with a {@link StepDone} carrying {@code errno} if not empty. */
+    /**
+     * Traces and emits {@code o}, then replies (through the outbox, to the stamp's sender) with a {@link StepDone}
+     * carrying {@code errno} if not empty.
+     */
     public static void finish(NodeJournal journal, Stamp s, Outcome o, String errno, ActorRef<StepDone> replyTo) {
         journal.decided(s.step(), o.detail());
         journal.emit(s.step(), o.observations());
-        replyTo.tell(StepDone.of(s, journal.node(), o.ok(), o.detail(), journal.lamport())
-                .withErrno(errno));
+        StepDone done = StepDone.of(s, journal.node(), o.ok(), o.detail(), journal.lamport())
+                .withErrno(errno)
+                .answering(journal.currentCommand());
+        journal.send(replyTo, s.from(), done, s.step());
     }
 
     /** As {@link #finish(NodeJournal, Stamp, Outcome, String, ActorRef)} without an errno. */

@@ -22,6 +22,8 @@ public final class QemuProtocol {
             permits NodeCommand.Setup,
                     NodeCommand.GetMark,
                     NodeCommand.ResendTo,
+                    Arm,
+                    NodeCommand.NewPeers,
                     ImportDmaBuf,
                     MapBlob,
                     UnmapBlob,

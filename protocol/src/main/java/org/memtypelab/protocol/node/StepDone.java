@@ -9,9 +9,17 @@ import org.memtypelab.protocol.CborSerializable;
  * @param errno the ioctl answer for memslot steps ({@code 0} or an errno name), empty for other steps
  * @param migration the migration outcome for {@code migrate}, NOT_ATTEMPTED otherwise
  * @param lamport the replier's Lamport clock after acting
+ * @param answers the command this answers, as the replier traced it (empty when not needed)
  */
 public record StepDone(
-        int step, String node, boolean ok, String detail, String errno, MigrationOutcome migration, long lamport)
+        int step,
+        String node,
+        boolean ok,
+        String detail,
+        String errno,
+        MigrationOutcome migration,
+        long lamport,
+        String answers)
         implements CborSerializable {
 
     public static StepDone of(Stamp s, String node, boolean ok, String detail, long lamport) {
@@ -22,10 +30,16 @@ public record StepDone(
                 detail,
                 "",
                 new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, ""),
-                lamport);
+                lamport,
+                "");
     }
 
     public StepDone withErrno(String e) {
-        return new StepDone(step, node, ok, detail, e, migration, lamport);
+        return new StepDone(step, node, ok, detail, e, migration, lamport, answers);
+    }
+
+    /** Names the command this answers ({@code start-dirty-log b0}), so an asker can drop late answers to others. */
+    public StepDone answering(String what) {
+        return new StepDone(step, node, ok, detail, errno, migration, lamport, what);
     }
 }

@@ -1,0 +1,46 @@
+package org.memtypelab.core.fault;
+
+import java.util.Locale;
+
+/**
+ * One armed message fault (SCENARIOS.md "Faults"): what to do with the next {@code count} messages from {@code from}
+ * to {@code to} of {@code kind}, each hit with {@code probability}. Empty selectors match anything.
+ *
+ * @param count how many matching messages it affects; {@code 0} means no limit (campaigns use probabilities)
+ * @param delayMs for {@link Action#DELAY}
+ */
+public record MessageRule(
+        Action action, String from, String to, String kind, int count, double probability, long delayMs) {
+
+    /** What happens to a matching message. */
+    public enum Action {
+        DROP,
+        DELAY,
+        DUPLICATE,
+        REORDER;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public MessageRule {
+        if (probability <= 0 || probability > 1) {
+            throw new IllegalArgumentException("probability must be in (0, 1]: " + probability);
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0: " + count);
+        }
+    }
+
+    /** A scenario's {@code {from, to, count}} selector, every match hit. */
+    public static MessageRule of(Action action, String from, String to, int count, long delayMs) {
+        return new MessageRule(action, from, to, "", count, 1.0, delayMs);
+    }
+
+    boolean matches(String sender, String receiver, String messageKind) {
+        return (from.isEmpty() || from.equals(sender))
+                && (to.isEmpty() || to.equals(receiver))
+                && (kind.isEmpty() || kind.equals(messageKind));
+    }
+}
