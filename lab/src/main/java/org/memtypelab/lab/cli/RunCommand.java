@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.run.Conductor;
@@ -17,6 +18,7 @@ import org.memtypelab.lab.run.ResultDocument;
 import org.memtypelab.lab.run.RunFiles;
 import org.memtypelab.lab.run.RunOutcome;
 import org.memtypelab.lab.run.Summary;
+import org.memtypelab.lab.run.TraceTruth;
 import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
 import org.memtypelab.lab.scenario.ScenarioError;
@@ -74,6 +76,8 @@ final class RunCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : s.seed();
         Path dir = out != null ? out : defaultDir(s.name());
         Files.createDirectories(dir);
+        // the run directory keeps the exact scenario it played, for `replay`
+        Files.writeString(dir.resolve("scenario.yaml"), ScenarioCatalogue.bundled().text(scenario).orElseThrow());
         RunOutcome run;
         String mode = nodes.name().toLowerCase(java.util.Locale.ROOT);
         try (LabCluster cluster = nodes == Nodes.EMBEDDED ? LabCluster.embedded() : LabCluster.processes(dir)) {
@@ -89,7 +93,11 @@ final class RunCommand implements Callable<Integer> {
         List<String> failures = run.report() == null
                 ? List.of()
                 : ExpectCheck.failures(s.expect(), verdict, run.report().hazards(), run);
-        Map<String, Object> doc = ResultDocument.of(s, runSeed, mode, run, failures);
+        TraceTruth.Comparison truth = run.report() == null
+                ? null
+                : TraceTruth.compare(dir, new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
+                        run.report().hazards());
+        Map<String, Object> doc = ResultDocument.of(s, runSeed, mode, run, failures, truth);
         RunFiles.writeResult(dir, doc);
         RunFiles.mergeHistory(dir);
         PrintWriter o = spec.commandLine().getOut();

@@ -206,7 +206,7 @@ public final class Conductor {
         }
         String address = cluster.restart(role);
         down.remove(role);
-        journal.decided(n, role.label() + " restarted at " + address);
+        journal.decided(n, role.label() + " restarted as a new incarnation"); // no address: it differs per run
         if (!NODES.contains(role)) {
             return; // the monitor singleton comes back by itself; it will ask every node to resend
         }

@@ -19,6 +19,17 @@ public final class ResultDocument {
     /** The document of one run. */
     public static Map<String, Object> of(
             Scenario scenario, long seed, String nodes, RunOutcome run, List<String> fails) {
+        return of(scenario, seed, nodes, run, fails, null);
+    }
+
+    /** The document of one run, with the trace-truth comparison when there is one. */
+    public static Map<String, Object> of(
+            Scenario scenario,
+            long seed,
+            String nodes,
+            RunOutcome run,
+            List<String> fails,
+            TraceTruth.Comparison truth) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("scenario", scenario.name());
         doc.put("seed", seed);
@@ -66,6 +77,14 @@ public final class ResultDocument {
         }
         if (run.report() != null) {
             doc.put("notes", run.report().notes());
+            if (truth != null) {
+                // the monitor checked against every event the nodes acted on (their traces)
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("verdict", truth.truth().verdict().label());
+                t.put("missed", List.copyOf(truth.missed()));
+                t.put("false", List.copyOf(truth.falseAlarms()));
+                doc.put("truth", t);
+            }
             // ordered maps, not Map.of: its iteration order changes from JVM to JVM, and so would result.json
             Map<String, Object> monitor = new LinkedHashMap<>();
             monitor.put("events", run.report().events());

@@ -88,6 +88,23 @@ public final class ScenarioCatalogue {
                         "no such scenario file or bundled scenario; " + "bundled: " + String.join(", ", names())));
     }
 
+    /** The YAML text {@link #resolve} would load, so a run directory can keep the exact scenario it played. */
+    public Optional<String> text(String nameOrPath) {
+        Path path = pathOf(nameOrPath);
+        if (path != null && Files.isRegularFile(path)) {
+            try {
+                return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
+        if (!name.matches("[a-z0-9-/]+") || name.contains("..")) {
+            return Optional.empty();
+        }
+        return resource(ROOT + name + ".yaml");
+    }
+
     private static Path pathOf(String text) {
         try {
             return Path.of(text);
