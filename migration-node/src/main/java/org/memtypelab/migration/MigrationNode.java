@@ -153,24 +153,41 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         }
         if (policy == null || run != null) {
             String why = policy == null ? "migration-node has no run set up" : "a migration is already running";
-            journal.send(m.replyTo(), m.stamp().from(), finished(m.stamp(), MigrationOutcome.Status.FAILED, why),
+            journal.send(
+                    m.replyTo(),
+                    m.stamp().from(),
+                    finished(m.stamp(), MigrationOutcome.Status.FAILED, why),
                     m.stamp().step());
             return this;
         }
         run = new Run(m);
         Stamp s = journal.sending(m.stamp().step(), "migration-info to qemu-node");
-        request(Phase.INFO, "migration-info", () -> journal.send(
-                peers.qemu(), "qemu-node", new QemuProtocol.GetMigrationInfo(s, policy, infoAdapter), s.step()));
+        request(
+                Phase.INFO,
+                "migration-info",
+                Peers::qemu,
+                "qemu-node",
+                new QemuProtocol.GetMigrationInfo(s, policy, infoAdapter));
         return this;
     }
 
-    /** Sends a request now and again on every timeout, up to {@link #ATTEMPTS} times. */
-    private void request(Phase phase, String awaiting, Runnable send) {
+    /**
+     * Sends a request now (filed under the run's Migrate, so a repeated Migrate sends it again) and again on every
+     * timeout, up to {@link #ATTEMPTS} times.
+     */
+    private <T> void request(
+            Phase phase,
+            String awaiting,
+            java.util.function.Function<Peers, ActorRef<T>> to,
+            String toNode,
+            T message) {
+        int step = run.request.stamp().step();
         run.phase = phase;
         run.awaiting = awaiting;
-        run.resend = send;
+        // a retry goes to the peer as it is then: it may have restarted (NewPeers) in the meantime
+        run.resend = () -> journal.resend(to.apply(peers), toNode, message, step);
         run.attempt = 1;
-        send.run();
+        journal.sendFor("migrate", to.apply(peers), toNode, message, step);
         timers.startSingleTimer(run, new AttemptTimedOut(run, 1), ATTEMPT);
     }
 
@@ -179,8 +196,10 @@ public final class MigrationNode extends AbstractBehavior<Object> {
             return this; // answered in the meantime, or a run a new Setup cut short
         }
         if (run.attempt >= ATTEMPTS) {
-            return end(MigrationOutcome.Status.FAILED, "no answer to " + run.awaiting + " after " + ATTEMPTS
-                    + " attempts of " + ATTEMPT.toMillis() + " ms");
+            return end(
+                    MigrationOutcome.Status.FAILED,
+                    "no answer to " + run.awaiting + " after " + ATTEMPTS + " attempts of " + ATTEMPT.toMillis()
+                            + " ms");
         }
         run.attempt++;
         journal.decided(run.request.stamp().step(), "retrying " + run.awaiting + " (attempt " + run.attempt + ")");
@@ -190,20 +209,27 @@ public final class MigrationNode extends AbstractBehavior<Object> {
     }
 
     private Behavior<Object> onInfo(InfoArrived a) {
-        if (run == null || run.phase != Phase.INFO) {
-            return this; // a late or repeated answer
+        if (run == null
+                || run.phase != Phase.INFO
+                || a.info().step() != run.request.stamp().step()) {
+            return this; // a late or repeated answer, or one to another migration
         }
         timers.cancel(run);
         Stamp s = run.request.stamp();
         journal.received(new Stamp(s.step(), a.info().lamport(), "qemu-node"), "migration-info");
         if (!a.info().blockers().isEmpty()) {
             // DOMAIN rule 27: any migration attempt fails while a blocker exists.
-            return end(MigrationOutcome.Status.BLOCKED, String.join("; ", a.info().blockers()));
+            return end(
+                    MigrationOutcome.Status.BLOCKED, String.join("; ", a.info().blockers()));
         }
         if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
             Stamp next = journal.sending(s.step(), "save-blobs to gpu-process-node");
-            request(Phase.SAVE, "save-blobs", () -> journal.send(
-                    peers.gpu(), "gpu-process-node", new GpuProtocol.SaveBlobs(next, answerAdapter), next.step()));
+            request(
+                    Phase.SAVE,
+                    "save-blobs",
+                    Peers::gpu,
+                    "gpu-process-node",
+                    new GpuProtocol.SaveBlobs(next, answerAdapter));
             return this;
         }
         run.toCopy.addAll(a.info().blobsToCopy());
@@ -225,13 +251,18 @@ public final class MigrationNode extends AbstractBehavior<Object> {
             return end(MigrationOutcome.Status.COMPLETED, what);
         }
         Stamp next = journal.sending(s.step(), "start-dirty-log " + blob.buffer() + " to kvm-node");
-        request(Phase.DIRTY_LOG, "start-dirty-log " + blob.buffer(), () -> journal.send(
-                peers.kvm(), "kvm-node", new KvmProtocol.StartDirtyLog(next, blob, answerAdapter), next.step()));
+        request(
+                Phase.DIRTY_LOG,
+                "start-dirty-log " + blob.buffer(),
+                Peers::kvm,
+                "kvm-node",
+                new KvmProtocol.StartDirtyLog(next, blob, answerAdapter));
         return this;
     }
 
     private Behavior<Object> onAnswered(Answered a) {
         boolean expected = run != null
+                && a.done().step() == run.request.stamp().step()
                 && (run.phase == Phase.SAVE
                         ? a.done().node().equals("gpu-process-node")
                         : run.phase == Phase.DIRTY_LOG && a.done().answers().equals(run.awaiting));
@@ -240,7 +271,9 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         }
         timers.cancel(run);
         Stamp s = run.request.stamp();
-        journal.received(new Stamp(s.step(), a.done().lamport(), a.done().node()), a.done().node() + " done");
+        journal.received(
+                new Stamp(s.step(), a.done().lamport(), a.done().node()),
+                a.done().node() + " done");
         if (!a.done().ok()) {
             return end(MigrationOutcome.Status.FAILED, a.done().detail());
         }
@@ -263,7 +296,13 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         timers.cancel(run);
         run = null;
         journal.decided(m.stamp().step(), "migration " + status.label() + ": " + reason);
-        journal.send(m.replyTo(), m.stamp().from(), finished(m.stamp(), status, reason), m.stamp().step());
+        // filed under this run's Migrate, whatever command came in since, so a repeat gets this answer again
+        journal.sendFor(
+                "migrate",
+                m.replyTo(),
+                m.stamp().from(),
+                finished(m.stamp(), status, reason),
+                m.stamp().step());
         return this;
     }
 

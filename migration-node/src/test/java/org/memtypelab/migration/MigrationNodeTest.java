@@ -104,11 +104,13 @@ class MigrationNodeTest {
 
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 20), reply.ref()));
         QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
-        asked.replyTo().tell(new QemuProtocol.MigrationInfo(List.of("virgl is not yet migratable"), List.of(B0), 30));
+        asked.replyTo()
+                .tell(new QemuProtocol.MigrationInfo(
+                        asked.stamp().step(), List.of("virgl is not yet migratable"), List.of(B0), 30));
         StepDone done = reply.receiveMessage();
 
         assertThat(asked.policy()).isEqualTo(MigrationPolicy.STATUS_QUO);
-        assertThat(asked.stamp()).isEqualTo(new Stamp(7, 22));
+        assertThat(asked.stamp()).isEqualTo(new Stamp(7, 22, MigrationNode.NODE));
         assertThat(done.migration())
                 .isEqualTo(new MigrationOutcome(MigrationOutcome.Status.BLOCKED, "virgl is not yet migratable"));
         assertThat(done.ok())
@@ -116,7 +118,11 @@ class MigrationNodeTest {
                 .isTrue();
         assertThat(done.step()).isEqualTo(7);
         assertThat(done.lamport()).isEqualTo(31);
-        assertThat(kinds(trace())).containsExactly("setup", "recv", "send", "recv", "decide");
+        assertThat(done.answers()).isEqualTo("migrate");
+        List<JsonNode> trace = trace();
+        assertThat(kinds(trace)).containsExactly("setup", "recv", "send", "recv", "decide");
+        assertThat(trace.get(1).get("from").asText()).isEqualTo("conductor");
+        assertThat(trace.get(3).get("from").asText()).isEqualTo("qemu-node");
         kvm.expectNoMessage(QUIET);
         monitor.expectNoMessage(QUIET);
     }
@@ -127,10 +133,10 @@ class MigrationNodeTest {
 
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
-        asked.replyTo().tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 50));
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(B0), 50));
         KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
         monitor.expectNoMessage(QUIET); // nothing is read before KVM logs the slot's writes
-        dirtyLog.replyTo().tell(StepDone.of(new Stamp(7, 0), "kvm-node", true, "dirty logging on", 80));
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 80));
         StepDone done = reply.receiveMessage();
         List<JsonNode> trace = trace();
         List<Event> events = events(3);
@@ -138,6 +144,7 @@ class MigrationNodeTest {
         assertThat(asked.policy()).isEqualTo(MigrationPolicy.RAM_COPY);
         assertThat(dirtyLog.blob()).isEqualTo(B0);
         assertThat(dirtyLog.stamp().lamport()).as("after QEMU's clock").isGreaterThan(50);
+        assertThat(dirtyLog.stamp().from()).isEqualTo(MigrationNode.NODE);
         assertThat(events)
                 .extracting(Event::observation)
                 .containsExactly(
@@ -165,7 +172,7 @@ class MigrationNodeTest {
         migration.tell(new MigrationProtocol.Migrate(new Stamp(3, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(), 2));
+                .tell(new QemuProtocol.MigrationInfo(3, List.of(), List.of(), 2));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
@@ -181,10 +188,11 @@ class MigrationNodeTest {
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 2));
-        kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class)
-                .replyTo()
-                .tell(StepDone.of(new Stamp(7, 0), "kvm-node", false, "memslot 10 of b0 is gone", 9));
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        dirtyLog.replyTo()
+                .tell(StepDone.of(dirtyLog.stamp(), "kvm-node", false, "memslot 10 of b0 is gone", 9)
+                        .answering("start-dirty-log b0"));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.ok()).isFalse();
@@ -200,7 +208,7 @@ class MigrationNodeTest {
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 2));
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
         GpuProtocol.SaveBlobs save = gpu.expectMessageClass(GpuProtocol.SaveBlobs.class);
         save.replyTo().tell(StepDone.of(save.stamp(), "gpu-process-node", true, "saved 1 blob(s)", 10));
         StepDone done = reply.receiveMessage();
@@ -220,7 +228,7 @@ class MigrationNodeTest {
 
         migration.tell(new MigrationProtocol.Migrate(new Stamp(8, 1), reply.ref()));
         StepDone second = reply.receiveMessage();
-        asked.replyTo().tell(new QemuProtocol.MigrationInfo(List.of(), List.of(), 2));
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(), 2));
         StepDone first = reply.receiveMessage();
 
         assertThat(second.step()).isEqualTo(8);
@@ -249,12 +257,14 @@ class MigrationNodeTest {
         QemuProtocol.GetMigrationInfo stale = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
         setUp(MigrationPolicy.RAM_COPY);
 
-        stale.replyTo().tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 2));
+        // no run is waiting for it: ignored
+        stale.replyTo().tell(new QemuProtocol.MigrationInfo(stale.stamp().step(), List.of(), List.of(B0), 2));
         kvm.expectNoMessage(QUIET);
+        reply.expectNoMessage(QUIET);
         migration.tell(new MigrationProtocol.Migrate(new Stamp(1, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of("virgl is not yet migratable"), List.of(), 2));
+                .tell(new QemuProtocol.MigrationInfo(1, List.of("virgl is not yet migratable"), List.of(), 2));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.step()).isEqualTo(1);
@@ -262,21 +272,30 @@ class MigrationNodeTest {
     }
 
     @Test
-    void qemusLateAnswerForAnEarlierRunDoesNotDecideTheCurrentMigration() {
+    void qemusLateAnswerArrivingInAnotherPhaseDoesNotDecideTheCurrentMigration() {
         setUp(MigrationPolicy.RAM_COPY);
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         QemuProtocol.GetMigrationInfo stale = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
         setUp(MigrationPolicy.RAM_COPY);
         migration.tell(new MigrationProtocol.Migrate(new Stamp(1, 1), reply.ref()));
-        QemuProtocol.GetMigrationInfo current = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+        qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
+                .replyTo()
+                .tell(new QemuProtocol.MigrationInfo(1, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
 
-        stale.replyTo().tell(new QemuProtocol.MigrationInfo(List.of("virgl is not yet migratable"), List.of(), 2));
+        // the current run waits for KVM, not for QEMU: the earlier run's blocker decides nothing
+        stale.replyTo()
+                .tell(new QemuProtocol.MigrationInfo(
+                        stale.stamp().step(), List.of("virgl is not yet migratable"), List.of(), 2));
         reply.expectNoMessage(QUIET);
-        current.replyTo().tell(new QemuProtocol.MigrationInfo(List.of(), List.of(), 2));
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 4));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.step()).isEqualTo(1);
         assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(done.detail()).contains("copied 1 blob(s)");
+        assertThat(events(3)).extracting(Event::step).containsOnly(1);
+        kvm.expectNoMessage(QUIET);
     }
 
     @Test
@@ -285,20 +304,218 @@ class MigrationNodeTest {
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 2));
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
         KvmProtocol.StartDirtyLog stale = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
         setUp(MigrationPolicy.RAM_COPY);
 
-        stale.replyTo().tell(StepDone.of(stale.stamp(), "kvm-node", true, "dirty logging on", 4));
+        // it answers the very request the earlier run sent, but no run is waiting for it
+        stale.replyTo().tell(dirtyLogOn(stale, 4));
         monitor.expectNoMessage(QUIET);
+        reply.expectNoMessage(QUIET);
         migration.tell(new MigrationProtocol.Migrate(new Stamp(1, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(), 2));
+                .tell(new QemuProtocol.MigrationInfo(1, List.of(), List.of(), 2));
         StepDone done = reply.receiveMessage();
 
         assertThat(done.step()).isEqualTo(1);
         assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(done.detail()).contains("copied 0 blob(s)");
+    }
+
+    @Test
+    void kvmsLateDirtyLogAnswerDuringTheInfoPhaseCopiesNothing() {
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
+        qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
+                .replyTo()
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog stale = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(1, 1), reply.ref()));
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+
+        // the current run waits for QEMU: a dirty-log answer, even for the blob it will copy, is not for this phase
+        stale.replyTo().tell(dirtyLogOn(stale, 4));
+        monitor.expectNoMessage(QUIET);
+        reply.expectNoMessage(QUIET);
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(B0), 5));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        monitor.expectNoMessage(QUIET); // still nothing read before KVM logs this run's writes
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 9));
+        StepDone done = reply.receiveMessage();
+
+        assertThat(dirtyLog.stamp().step()).isEqualTo(1);
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(events(3)).extracting(Event::step).containsOnly(1);
+        monitor.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aDirtyLogAnswerToAnotherCommandIsIgnored() {
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
+        qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
+                .replyTo()
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+
+        dirtyLog.replyTo()
+                .tell(StepDone.of(dirtyLog.stamp(), "kvm-node", false, "memslot 11 of b1 is gone", 5)
+                        .answering("start-dirty-log b1"));
+        dirtyLog.replyTo()
+                .tell(StepDone.of(dirtyLog.stamp(), "kvm-node", false, "no slot", 5)
+                        .answering("guest-map b0"));
+        reply.expectNoMessage(QUIET);
+        monitor.expectNoMessage(QUIET);
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 6));
+        StepDone done = reply.receiveMessage();
+
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(events(3)).extracting(Event::seq).containsExactly(1L, 2L, 3L);
+        monitor.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void anUnansweredRequestIsSentAgainAfterAnAttemptAndARepeatedAnswerCopiesOnce() {
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
+        qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
+                .replyTo()
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog first = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+
+        kvm.expectNoMessage(MigrationNode.ATTEMPT.minusMillis(500)); // not before the attempt is over
+        KvmProtocol.StartDirtyLog again = kvm.expectMessage(MigrationNode.ATTEMPT.plusSeconds(1), first);
+        // KVM answers the repeat as it answered the first (its journal dedupes), so both answers arrive
+        again.replyTo().tell(dirtyLogOn(again, 6));
+        first.replyTo().tell(dirtyLogOn(first, 6));
+        StepDone done = reply.receiveMessage();
+        List<Event> events = events(3);
+
+        assertThat(again.stamp())
+                .as("the same request, so KVM can tell it is a repeat")
+                .isEqualTo(first.stamp());
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(done.detail()).contains("copied 1 blob(s)");
+        assertThat(events).extracting(Event::seq).containsExactly(1L, 2L, 3L);
+        monitor.expectNoMessage(QUIET);
+        reply.expectNoMessage(QUIET);
+        kvm.expectNoMessage(QUIET);
+        assertThat(decisions(trace())).containsExactly("retrying start-dirty-log b0 (attempt 2)", done.detail());
+    }
+
+    @Test
+    void aRequestUnansweredForAllAttemptsFailsTheMigration() {
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+
+        for (int attempt = 2; attempt <= MigrationNode.ATTEMPTS; attempt++) {
+            qemu.expectMessage(MigrationNode.ATTEMPT.plusSeconds(1), asked);
+            reply.expectNoMessage(Duration.ZERO);
+        }
+        StepDone done = reply.receiveMessage(MigrationNode.ATTEMPT.plusSeconds(1));
+
+        String reason = "no answer to migration-info after " + MigrationNode.ATTEMPTS + " attempts of "
+                + MigrationNode.ATTEMPT.toMillis() + " ms";
+        assertThat(done.step()).isEqualTo(7);
+        assertThat(done.ok()).isFalse();
+        assertThat(done.migration()).isEqualTo(new MigrationOutcome(MigrationOutcome.Status.FAILED, reason));
+        assertThat(decisions(trace()))
+                .containsExactly(
+                        "retrying migration-info (attempt 2)",
+                        "retrying migration-info (attempt 3)",
+                        "retrying migration-info (attempt 4)",
+                        "retrying migration-info (attempt 5)",
+                        "migration failed: " + reason);
+        // the migration is over: no more attempts, and an answer now decides nothing
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(B0), 2));
+        qemu.expectNoMessage(QUIET);
+        kvm.expectNoMessage(QUIET);
+        reply.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aRetryGoesToThePeersHandedOutAfterARestart() {
+        setUp(MigrationPolicy.RAM_COPY);
+        migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+        TestProbe<QemuProtocol.Command> restarted = kit.createTestProbe(QemuProtocol.Command.class);
+
+        migration.tell(new NodeCommand.NewPeers(new Peers(kvm.ref(), restarted.ref(), gpu.ref()), reply.ref()));
+        assertThat(reply.receiveMessage().detail()).isEqualTo("peers updated");
+        restarted
+                .expectMessage(MigrationNode.ATTEMPT.plusSeconds(1), asked)
+                .replyTo()
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(), 2));
+        StepDone done = reply.receiveMessage();
+
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        qemu.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aRepeatedMigrateStartsNoSecondMigrationAndGetsTheSameAnswerAgain() {
+        setUp(MigrationPolicy.RAM_COPY);
+        MigrationProtocol.Migrate migrate = new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref());
+        migration.tell(migrate);
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+
+        // while it runs: what it sent so far is sent again, nothing new starts and nothing fails
+        migration.tell(migrate);
+        assertThat(qemu.receiveMessage()).isEqualTo(asked);
+        reply.expectNoMessage(QUIET);
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 4));
+        StepDone done = reply.receiveMessage();
+        events(3);
+
+        // once finished: the same final answer again, and the requests it had sent (same stamps), nothing more
+        migration.tell(migrate);
+        StepDone again = reply.receiveMessage();
+        assertThat(qemu.receiveMessage()).isEqualTo(asked);
+        assertThat(kvm.receiveMessage()).isEqualTo(dirtyLog);
+        // the peers answer their repeats too: no run waits for them
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(B0), 2));
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 4));
+
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(again).isEqualTo(done);
+        reply.expectNoMessage(QUIET);
+        monitor.expectNoMessage(QUIET);
+        qemu.expectNoMessage(QUIET);
+        kvm.expectNoMessage(QUIET);
+        List<JsonNode> trace = trace();
+        assertThat(kinds(trace)).filteredOn("duplicate"::equals).hasSize(2);
+        assertThat(kinds(trace)).filteredOn("send"::equals).hasSize(2);
+        assertThat(decisions(trace)).containsExactly(done.detail());
+    }
+
+    @Test
+    void aRepeatOfTheFirstMigrateGetsItsAnswerEvenAfterASecondMigrateWasRefused() {
+        setUp(MigrationPolicy.RAM_COPY);
+        MigrationProtocol.Migrate firstMigrate = new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref());
+        MigrationProtocol.Migrate secondMigrate = new MigrationProtocol.Migrate(new Stamp(8, 1), reply.ref());
+        migration.tell(firstMigrate);
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+        migration.tell(secondMigrate);
+        StepDone second = reply.receiveMessage();
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(), 2));
+        StepDone first = reply.receiveMessage();
+
+        migration.tell(firstMigrate);
+        StepDone firstAgain = reply.receiveMessage();
+        reply.expectNoMessage(QUIET);
+        migration.tell(secondMigrate);
+        StepDone secondAgain = reply.receiveMessage();
+        reply.expectNoMessage(QUIET);
+
+        assertThat(second.step()).isEqualTo(8);
+        assertThat(first.step()).isEqualTo(7);
+        assertThat(firstAgain).isEqualTo(first);
+        assertThat(secondAgain).isEqualTo(second);
     }
 
     @Test
@@ -333,10 +550,9 @@ class MigrationNodeTest {
         migration.tell(new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref()));
         qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class)
                 .replyTo()
-                .tell(new QemuProtocol.MigrationInfo(List.of(), List.of(B0), 2));
-        kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class)
-                .replyTo()
-                .tell(StepDone.of(new Stamp(7, 0), "kvm-node", true, "dirty logging on", 4));
+                .tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 4));
         assertThat(reply.receiveMessage().migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
         return events(3);
     }
@@ -371,6 +587,19 @@ class MigrationNodeTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** KVM's answer to {@code asked}: dirty logging on, naming the command it answers. */
+    private static StepDone dirtyLogOn(KvmProtocol.StartDirtyLog asked, long lamport) {
+        return StepDone.of(asked.stamp(), "kvm-node", true, "dirty logging on", lamport)
+                .answering("start-dirty-log " + asked.blob().buffer());
+    }
+
+    private static List<String> decisions(List<JsonNode> trace) {
+        return trace.stream()
+                .filter(l -> l.get("kind").asText().equals("decide"))
+                .map(l -> l.get("detail").asText())
+                .toList();
     }
 
     private static List<String> kinds(List<JsonNode> trace) {

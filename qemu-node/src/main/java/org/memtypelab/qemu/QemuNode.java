@@ -156,7 +156,10 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         if (model == null) {
             m.replyTo()
                     .tell(new QemuProtocol.MigrationInfo(
-                            java.util.List.of("qemu-node has no run set up"), java.util.List.of(), journal.lamport()));
+                            m.stamp().step(),
+                            java.util.List.of("qemu-node has no run set up"),
+                            java.util.List.of(),
+                            journal.lamport()));
             return this;
         }
         var blockers = model.blockers(m.policy());
@@ -165,7 +168,7 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         journal.send(
                 m.replyTo(),
                 m.stamp().from(),
-                new QemuProtocol.MigrationInfo(blockers, blobs, journal.lamport()),
+                new QemuProtocol.MigrationInfo(m.stamp().step(), blockers, blobs, journal.lamport()),
                 m.stamp().step());
         return this;
     }

@@ -18,7 +18,10 @@ public final class NodeCommand {
 
     /** After a node restarted elsewhere, the conductor hands out the new peer references (the model is kept). */
     public record NewPeers(Peers peers, ActorRef<StepDone> replyTo)
-            implements KvmProtocol.Command, QemuProtocol.Command, GpuProtocol.Command, MigrationProtocol.Command,
+            implements KvmProtocol.Command,
+                    QemuProtocol.Command,
+                    GpuProtocol.Command,
+                    MigrationProtocol.Command,
                     CborSerializable {}
 
     /** Asks how far the node's event stream goes. */

@@ -49,6 +49,6 @@ public final class QemuProtocol {
             implements Command {}
 
     /** QEMU's blockers and the blob slots migration reads through QEMU's mapping (rules 27-29, 32). */
-    public record MigrationInfo(List<String> blockers, List<BlobSlot> blobsToCopy, long lamport)
+    public record MigrationInfo(int step, List<String> blockers, List<BlobSlot> blobsToCopy, long lamport)
             implements CborSerializable {}
 }

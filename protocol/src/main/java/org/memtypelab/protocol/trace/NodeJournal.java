@@ -135,10 +135,28 @@ public final class NodeJournal {
     }
 
     /** Sends a protocol message through the outbox, remembering it for the command being handled. */
-    @SuppressWarnings("unchecked")
     public <T> void send(ActorRef<T> to, String toNode, T message, int step) {
+        send(to, toNode, message, step, current);
+    }
+
+    /**
+     * Sends a message that belongs to command {@code what} of {@code step} (handled earlier, e.g. the final answer of
+     * a migration), so a repeat of that command sends it again.
+     */
+    public <T> void sendFor(String what, ActorRef<T> to, String toNode, T message, int step) {
+        send(to, toNode, message, step, handled.computeIfAbsent(step + "/" + what, k -> new ArrayList<>()));
+    }
+
+    /** Sends a message again (a retry): through the outbox, but not remembered a second time. */
+    @SuppressWarnings("unchecked")
+    public <T> void resend(ActorRef<T> to, String toNode, T message, int step) {
+        deliver(new Outgoing((ActorRef<Object>) to, toNode, message), step);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void send(ActorRef<T> to, String toNode, T message, int step, List<Outgoing> into) {
         Outgoing o = new Outgoing((ActorRef<Object>) to, toNode, message);
-        current.add(o);
+        into.add(o);
         deliver(o, step);
     }
 
@@ -201,7 +219,7 @@ public final class NodeJournal {
                 o.to().tell(o.message());
             }
             case DELAY -> later(o, Duration.ofMillis(Math.max(1, d.delayMs())));
-                // a reorder holds the message back long enough for later ones to overtake it
+            // a reorder holds the message back long enough for later ones to overtake it
             case REORDER -> later(o, Duration.ofMillis(20 + Math.floorMod(lines * 37, 100)));
         }
     }

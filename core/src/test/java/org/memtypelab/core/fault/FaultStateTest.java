@@ -1,0 +1,202 @@
+package org.memtypelab.core.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.memtypelab.core.fault.MessageRule.Action;
+
+/** One node's outgoing-message faults: armed rules with counts, selectors, partitions, and seeded decisions. */
+class FaultStateTest {
+
+    private static final String KVM = "kvm-node";
+    private static final String QEMU = "qemu-node";
+    private static final String GPU = "gpu-process-node";
+
+    @Test
+    void withNothingArmedEveryMessageIsDelivered() {
+        FaultState f = new FaultState(KVM, 42);
+
+        assertThat(f.decide(QEMU, "StepDone").deliver()).isTrue();
+        assertThat(f.decide("monitor", "Observed").deliver()).isTrue();
+    }
+
+    @Test
+    void aRuleHitsTheNextCountMatchingMessagesThenDelivers() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DROP, "", QEMU, 2, 0)));
+
+        FaultState.Decision first = f.decide(QEMU, "StepDone");
+        FaultState.Decision second = f.decide(QEMU, "StepDone");
+        FaultState.Decision third = f.decide(QEMU, "StepDone");
+
+        assertThat(first.deliver()).isFalse();
+        assertThat(first.action()).isEqualTo(Action.DROP);
+        assertThat(first.because()).isEqualTo("drop kvm-node->qemu-node StepDone");
+        assertThat(second.action()).isEqualTo(Action.DROP);
+        assertThat(third.deliver()).isTrue();
+    }
+
+    @Test
+    void countZeroMeansNoLimit() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", "", 0, 0)));
+
+        assertThat(IntStream.range(0, 1000)
+                        .mapToObj(i -> f.decide(QEMU, "StepDone").action()))
+                .containsOnly(Action.DUPLICATE);
+    }
+
+    @Test
+    void aDelayCarriesItsDuration() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DELAY, "", "", 1, 750)));
+
+        FaultState.Decision d = f.decide(QEMU, "StepDone");
+
+        assertThat(d.action()).isEqualTo(Action.DELAY);
+        assertThat(d.delayMs()).isEqualTo(750);
+    }
+
+    @Test
+    void selectorsMatchReceiverAndKindAndEmptyMatchesAnything() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(
+                new MessageRule(Action.DROP, "", QEMU, "MigrationInfo", 0, 1.0, 0),
+                new MessageRule(Action.DELAY, "", GPU, "", 0, 1.0, 10)));
+
+        assertThat(f.decide(QEMU, "MigrationInfo").action()).isEqualTo(Action.DROP);
+        assertThat(f.decide(QEMU, "StepDone").deliver()).as("another kind").isTrue();
+        assertThat(f.decide(GPU, "MigrationInfo").action())
+                .as("another receiver, another rule")
+                .isEqualTo(Action.DELAY);
+        assertThat(f.decide(GPU, "StepDone").action()).isEqualTo(Action.DELAY);
+        assertThat(f.decide("monitor", "Observed").deliver()).isTrue();
+    }
+
+    @Test
+    void rulesFromAnotherSenderAreNotArmed() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DROP, QEMU, "", 0, 0), MessageRule.of(Action.DUPLICATE, KVM, "", 1, 0)));
+
+        assertThat(f.decide(GPU, "StepDone").action())
+                .as("only this node's rule")
+                .isEqualTo(Action.DUPLICATE);
+        assertThat(f.decide(GPU, "StepDone").deliver())
+                .as("the other node's unlimited drop was never armed")
+                .isTrue();
+    }
+
+    @Test
+    void theFirstArmedMatchingRuleDecidesAndOnlyItsCountIsUsed() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DROP, "", "", 1, 0)));
+        f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", "", 1, 0)));
+
+        assertThat(f.decide(QEMU, "StepDone").action()).isEqualTo(Action.DROP);
+        assertThat(f.decide(QEMU, "StepDone").action()).isEqualTo(Action.DUPLICATE);
+        assertThat(f.decide(QEMU, "StepDone").deliver()).isTrue();
+    }
+
+    @Test
+    void aPartitionDropsBetweenGroupsOnlyAndHealRestores() {
+        FaultState f = new FaultState(KVM, 42);
+        f.partition(List.of(Set.of(KVM, QEMU), Set.of(GPU)));
+
+        FaultState.Decision across = f.decide(GPU, "StepDone");
+
+        assertThat(across.action()).isEqualTo(Action.DROP);
+        assertThat(across.because()).startsWith("partition");
+        assertThat(f.decide(QEMU, "StepDone").deliver()).as("same group").isTrue();
+        assertThat(f.decide("conductor", "StepDone").deliver())
+                .as("named in no group")
+                .isTrue();
+        assertThat(f.decide("monitor", "Observed").deliver()).isTrue();
+
+        f.heal();
+
+        assertThat(f.decide(GPU, "StepDone").deliver()).isTrue();
+    }
+
+    @Test
+    void aNodeInNoGroupReachesEveryone() {
+        FaultState f = new FaultState("conductor", 42);
+        f.partition(List.of(Set.of(KVM), Set.of(GPU)));
+
+        assertThat(f.decide(KVM, "StepDone").deliver()).isTrue();
+        assertThat(f.decide(GPU, "StepDone").deliver()).isTrue();
+    }
+
+    @Test
+    void aPartitionWinsOverRulesAndDoesNotUseTheirCounts() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", GPU, 1, 0)));
+        f.partition(List.of(Set.of(KVM), Set.of(GPU)));
+
+        assertThat(f.decide(GPU, "StepDone").action()).isEqualTo(Action.DROP);
+        f.heal();
+        assertThat(f.decide(GPU, "StepDone").action()).isEqualTo(Action.DUPLICATE);
+    }
+
+    @Test
+    void theSameSeedAndNodeGiveTheSameDecisions() {
+        List<Boolean> a = hits(KVM, 42, 0.5, 200);
+        List<Boolean> b = hits(KVM, 42, 0.5, 200);
+
+        assertThat(a).isEqualTo(b);
+        assertThat(a).contains(true, false);
+        assertThat(hits(KVM, 43, 0.5, 200)).as("another seed").isNotEqualTo(a);
+        assertThat(hits(QEMU, 42, 0.5, 200)).as("another node, same seed").isNotEqualTo(a);
+    }
+
+    @Test
+    void aProbabilityHitsAboutThatShareOfMessages() {
+        long hit = hits(KVM, 7, 0.3, 2000).stream().filter(h -> h).count();
+
+        assertThat(hit).isBetween(450L, 750L);
+    }
+
+    @Test
+    void aMissedDrawStillUsesUpTheCount() {
+        FaultState f = new FaultState(KVM, 42);
+        f.arm(List.of(new MessageRule(Action.DROP, "", "", "", 10, 0.5, 0)));
+
+        List<Boolean> dropped = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            dropped.add(!f.decide(QEMU, "StepDone").deliver());
+        }
+
+        assertThat(dropped.subList(0, 10)).contains(true);
+        assertThat(dropped.subList(10, 100)).containsOnly(false);
+    }
+
+    @Test
+    void rulesRejectImpossibleProbabilitiesAndCounts() {
+        assertThatThrownBy(() -> new MessageRule(Action.DROP, "", "", "", 1, 0.0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probability");
+        assertThatThrownBy(() -> new MessageRule(Action.DROP, "", "", "", 1, 1.5, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MessageRule.of(Action.DROP, "", "", -1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("count");
+        assertThat(MessageRule.of(Action.DELAY, KVM, QEMU, 3, 100))
+                .isEqualTo(new MessageRule(Action.DELAY, KVM, QEMU, "", 3, 1.0, 100));
+        assertThat(Action.REORDER.label()).isEqualTo("reorder");
+    }
+
+    /** Which of {@code n} messages an unlimited drop rule with {@code p} hits, for a fresh state. */
+    private static List<Boolean> hits(String node, long seed, double p, int n) {
+        FaultState f = new FaultState(node, seed);
+        f.arm(List.of(new MessageRule(Action.DROP, "", "", "", 0, p, 0)));
+        List<Boolean> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(!f.decide(GPU, "StepDone").deliver());
+        }
+        return out;
+    }
+}
