@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.ProcessCluster;
 import org.memtypelab.lab.cluster.TestCluster;
@@ -130,18 +128,16 @@ public interface LabCluster extends AutoCloseable {
     }
 
     private static void awaitUp(ActorSystem<?> system) {
-        long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
-        Cluster cluster = Cluster.get(system);
-        while (cluster.selfMember().status() != MemberStatus.up()) {
-            if (System.nanoTime() > deadline) {
-                throw new ClusterFormationException("the conductor did not become Up within " + FORMATION_TIMEOUT);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(50); // polling membership state; there is no future for "self Up"
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterFormationException("interrupted while joining");
-            }
+        java.util.concurrent.CompletableFuture<Void> up = new java.util.concurrent.CompletableFuture<>();
+        org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+                .registerOnMemberUp(() -> up.complete(null));
+        try {
+            up.get(FORMATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new ClusterFormationException("the conductor did not become Up within " + FORMATION_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterFormationException("interrupted while joining");
         }
     }
 }
