@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 + " the GPU process and live migration.",
         subcommands = {
             RunCommand.class,
+            CampaignCommand.class,
+            ReplayCommand.class,
             ExplainCommand.class,
             CatalogueCommand.class,
             NodeCommand.class,

@@ -77,7 +77,9 @@ final class RunCommand implements Callable<Integer> {
         Path dir = out != null ? out : defaultDir(s.name());
         Files.createDirectories(dir);
         // the run directory keeps the exact scenario it played, for `replay`
-        Files.writeString(dir.resolve("scenario.yaml"), ScenarioCatalogue.bundled().text(scenario).orElseThrow());
+        Files.writeString(
+                dir.resolve("scenario.yaml"),
+                ScenarioCatalogue.bundled().text(scenario).orElseThrow());
         RunOutcome run;
         String mode = nodes.name().toLowerCase(java.util.Locale.ROOT);
         try (LabCluster cluster = nodes == Nodes.EMBEDDED ? LabCluster.embedded() : LabCluster.processes(dir)) {
@@ -95,7 +97,9 @@ final class RunCommand implements Callable<Integer> {
                 : ExpectCheck.failures(s.expect(), verdict, run.report().hazards(), run);
         TraceTruth.Comparison truth = run.report() == null
                 ? null
-                : TraceTruth.compare(dir, new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
+                : TraceTruth.compare(
+                        dir,
+                        new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
                         run.report().hazards());
         Map<String, Object> doc = ResultDocument.of(s, runSeed, mode, run, failures, truth);
         RunFiles.writeResult(dir, doc);

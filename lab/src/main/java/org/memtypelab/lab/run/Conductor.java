@@ -99,10 +99,17 @@ public final class Conductor {
             for (NodeRole role : NODES) {
                 refs.put(role, find(role, Optional.empty()));
             }
-            setup = new RunSetup(runId, seed, scenario.platform().kvmPlatform(), scenario.qemu(),
-                    scenario.migration().policy(), dir.toAbsolutePath().toString(), peers());
+            setup = new RunSetup(
+                    runId,
+                    seed,
+                    scenario.platform().kvmPlatform(),
+                    scenario.qemu(),
+                    scenario.migration().policy(),
+                    dir.toAbsolutePath().toString(),
+                    peers());
             journal.start(setup);
-            Coherence coherence = new Coherence(scenario.platform().cpu(), scenario.platform().selfSnoop());
+            Coherence coherence =
+                    new Coherence(scenario.platform().cpu(), scenario.platform().selfSnoop());
             this.<StepDone>askUntil(monitor, r -> new MonitorProtocol.Reset(runId, coherence, r), "monitor reset");
             for (NodeRole role : NODES) {
                 setUp(role);
@@ -114,7 +121,8 @@ public final class Conductor {
                     inject(a, n);
                 }
                 StepDone done = drive(step, n);
-                journal.received(new Stamp(n, done.lamport(), done.node()), step.kind().label() + " done");
+                journal.received(
+                        new Stamp(n, done.lamport(), done.node()), step.kind().label() + " done");
                 steps.add(new StepRecord(n, step.kind().label(), done.ok(), done.node(), done.detail(), done.errno()));
                 if (done.migration().status() != MigrationOutcome.Status.NOT_ATTEMPTED) {
                     migrated = done.migration();
@@ -127,14 +135,18 @@ public final class Conductor {
                 }
             }
             MonitorProtocol.MonitorReport report = ask(
-                    monitor, r -> new MonitorProtocol.Report(runId, coherence, marks, r), REPORT_TIMEOUT,
+                    monitor,
+                    r -> new MonitorProtocol.Report(runId, coherence, marks, r),
+                    REPORT_TIMEOUT,
                     "monitor report");
             String incomplete = report.unobserved().isEmpty()
                     ? ""
                     : "the monitor could not observe every event: " + report.unobserved();
-            return new RunOutcome(steps, migrated, report, incomplete, millisSince(start), lost(), Map.copyOf(injected));
+            return new RunOutcome(
+                    steps, migrated, report, incomplete, millisSince(start), lost(), Map.copyOf(injected));
         } catch (Incomplete e) {
-            return new RunOutcome(steps, migrated, null, e.getMessage(), millisSince(start), lost(), Map.copyOf(injected));
+            return new RunOutcome(
+                    steps, migrated, null, e.getMessage(), millisSince(start), lost(), Map.copyOf(injected));
         } finally {
             journal.close();
         }
@@ -211,8 +223,8 @@ public final class Conductor {
             return; // the monitor singleton comes back by itself; it will ask every node to resend
         }
         refs.put(role, find(role, Optional.of(address)));
-        setup = new RunSetup(setup.runId(), setup.seed(), setup.platform(), setup.qemu(), setup.policy(),
-                setup.traceDir(), peers());
+        setup = new RunSetup(
+                setup.runId(), setup.seed(), setup.platform(), setup.qemu(), setup.policy(), setup.traceDir(), peers());
         setUp(role);
         for (NodeRole other : NODES) {
             if (other != role && !down.contains(other)) {
@@ -225,51 +237,82 @@ public final class Conductor {
     private StepDone drive(Step step, int n) throws Incomplete {
         Stamp s = journal.sending(n, step.kind().label());
         if (step instanceof Step.Allocate a) {
-            return request(NodeRole.GPU_PROCESS, r -> new GpuProtocol.Allocate(s, a.buffer(), a.size(), a.profile(), r),
-                    n, "allocate");
+            return request(
+                    NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.Allocate(s, a.buffer(), a.size(), a.profile(), r),
+                    n,
+                    "allocate");
         } else if (step instanceof Step.Export e) {
             return request(NodeRole.GPU_PROCESS, r -> new GpuProtocol.Export(s, e.buffer(), r), n, "export");
         } else if (step instanceof Step.MapBlob m) {
             int flags = m.flags().stream()
-                    .mapToInt(f -> org.memtypelab.core.memslot.MemslotFlag.parse(f).orElseThrow().bit())
+                    .mapToInt(f -> org.memtypelab.core.memslot.MemslotFlag.parse(f)
+                            .orElseThrow()
+                            .bit())
                     .reduce(0, (x, y) -> x | y);
-            return request(NodeRole.QEMU, r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r),
-                    n, "map-blob");
+            return request(
+                    NodeRole.QEMU,
+                    r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r),
+                    n,
+                    "map-blob");
         } else if (step instanceof Step.UnmapBlob u) {
             return request(NodeRole.QEMU, r -> new QemuProtocol.UnmapBlob(s, u.buffer(), r), n, "unmap-blob");
         } else if (step instanceof Step.GuestMap g) {
             return request(NodeRole.KVM, r -> new KvmProtocol.GuestMap(s, g.buffer(), g.pat(), r), n, "guest-map");
         } else if (step instanceof Step.GuestWrite w) {
-            return request(NodeRole.KVM,
-                    r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r), n, "guest-write");
+            return request(
+                    NodeRole.KVM,
+                    r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r),
+                    n,
+                    "guest-write");
         } else if (step instanceof Step.GuestRead g) {
-            return request(NodeRole.KVM, r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r), n,
+            return request(
+                    NodeRole.KVM,
+                    r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r),
+                    n,
                     "guest-read");
         } else if (step instanceof Step.GpuWrite w) {
-            return request(NodeRole.GPU_PROCESS,
-                    r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r), n, "gpu-write");
+            return request(
+                    NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r),
+                    n,
+                    "gpu-write");
         } else if (step instanceof Step.GpuRead g) {
-            return request(NodeRole.GPU_PROCESS,
-                    r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r), n, "gpu-read");
+            return request(
+                    NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r),
+                    n,
+                    "gpu-read");
         } else if (step instanceof Step.RendererWrite w) {
-            return request(NodeRole.GPU_PROCESS,
-                    r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r), n,
+            return request(
+                    NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r),
+                    n,
                     "renderer-write");
         } else if (step instanceof Step.RendererRead g) {
-            return request(NodeRole.GPU_PROCESS,
-                    r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r), n, "renderer-read");
+            return request(
+                    NodeRole.GPU_PROCESS,
+                    r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r),
+                    n,
+                    "renderer-read");
         } else if (step instanceof Step.SetMemoryRegion m) {
-            return request(NodeRole.KVM, r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(),
-                    m.size(), m.hva(), r), n, "set-memory-region");
+            return request(
+                    NodeRole.KVM,
+                    r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(), m.size(), m.hva(), r),
+                    n,
+                    "set-memory-region");
         } else if (step instanceof Step.WalkMemslots w) {
             return request(NodeRole.QEMU, r -> new QemuProtocol.WalkMemslots(s, w.by(), r), n, "walk-memslots");
         } else if (step instanceof Step.Migrate) {
             // a migration asks QEMU, KVM and the GPU process with their own retries: give it their time too
-            return request(NodeRole.MIGRATION, r -> new MigrationProtocol.Migrate(s, r), n, "migrate",
+            return request(
+                    NodeRole.MIGRATION,
+                    r -> new MigrationProtocol.Migrate(s, r),
+                    n,
+                    "migrate",
                     ATTEMPT.multipliedBy(8));
         } else if (step instanceof Step.NoncoherentDma d) {
-            return request(NodeRole.KVM, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r), n,
-                    "noncoherent-dma");
+            return request(NodeRole.KVM, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r), n, "noncoherent-dma");
         }
         throw new IllegalStateException("no node handles step kind " + step.kind());
     }
@@ -283,8 +326,9 @@ public final class Conductor {
      * Sends a step's command through the conductor's own outbox and waits for the answer, sending the same command
      * again after each silent attempt; a node that is down fails the step at once.
      */
-    private <T> StepDone request(NodeRole role, Function<ActorRef<StepDone>, T> msg, int n, String what,
-            Duration attempt) throws Incomplete {
+    private <T> StepDone request(
+            NodeRole role, Function<ActorRef<StepDone>, T> msg, int n, String what, Duration attempt)
+            throws Incomplete {
         if (down.contains(role)) {
             throw new Incomplete("step " + n + " (" + what + ") needs " + role.label() + ", which is down");
         }
@@ -323,8 +367,12 @@ public final class Conductor {
                 to.tell(command);
                 to.tell(command);
             }
-            case DELAY, REORDER -> system.scheduler().scheduleOnce(
-                    Duration.ofMillis(Math.max(1, d.delayMs())), () -> to.tell(command), system.executionContext());
+            case DELAY, REORDER ->
+                system.scheduler()
+                        .scheduleOnce(
+                                Duration.ofMillis(Math.max(1, d.delayMs())),
+                                () -> to.tell(command),
+                                system.executionContext());
         }
     }
 
@@ -350,7 +398,10 @@ public final class Conductor {
         long deadline = System.nanoTime() + DISCOVERY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             Receptionist.Listing listing = await(
-                    AskPattern.ask(system.receptionist(), r -> Receptionist.find(key, r), Duration.ofSeconds(3),
+                    AskPattern.ask(
+                            system.receptionist(),
+                            r -> Receptionist.find(key, r),
+                            Duration.ofSeconds(3),
                             system.scheduler()),
                     Duration.ofSeconds(4),
                     "find " + key.id());

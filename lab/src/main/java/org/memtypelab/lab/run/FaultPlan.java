@@ -79,6 +79,10 @@ public record FaultPlan(List<Armed> armed) {
 
     private static MessageRule rule(MessageRule.Action action, Fault.Messages m, long ms) {
         return MessageRule.of(
-                action, m.from().map(NodeRole::label).orElse(""), m.to().map(NodeRole::label).orElse(""), m.count(), ms);
+                action,
+                m.from().map(NodeRole::label).orElse(""),
+                m.to().map(NodeRole::label).orElse(""),
+                m.count(),
+                ms);
     }
 }

@@ -30,8 +30,8 @@ public final class HistoryDiff {
             JsonNode x = i < a.size() ? a.get(i) : null;
             JsonNode y = i < b.size() ? b.get(i) : null;
             if (x == null || !x.equals(y)) {
-                return Optional.of(new Difference(i + 1, x == null ? "(none)" : x.toString(),
-                        y == null ? "(none)" : y.toString()));
+                return Optional.of(new Difference(
+                        i + 1, x == null ? "(none)" : x.toString(), y == null ? "(none)" : y.toString()));
             }
         }
         return Optional.empty();

@@ -35,7 +35,8 @@ final class ReplyInbox<R> {
                     })
                     .build();
         });
-        ActorRef<Object> any = system.systemActorOf(behavior, "conductor-reply-" + NAMES.incrementAndGet(), Props.empty());
+        ActorRef<Object> any =
+                system.systemActorOf(behavior, "conductor-reply-" + NAMES.incrementAndGet(), Props.empty());
         this.ref = (ActorRef<R>) (ActorRef<?>) any;
     }
 

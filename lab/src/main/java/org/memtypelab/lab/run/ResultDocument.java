@@ -67,7 +67,9 @@ public final class ResultDocument {
         doc.put("expect", expect);
         Map<String, Object> faults = new LinkedHashMap<>();
         faults.put("planned", scenario.faults().size());
-        faults.put("injected", run.injected().values().stream().mapToInt(Integer::intValue).sum());
+        faults.put(
+                "injected",
+                run.injected().values().stream().mapToInt(Integer::intValue).sum());
         faults.putAll(run.injected());
         doc.put("faults", faults);
         doc.put("nodes_lost", run.nodesLost());
@@ -81,8 +83,8 @@ public final class ResultDocument {
                 // the monitor checked against every event the nodes acted on (their traces)
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("verdict", truth.truth().verdict().label());
-                t.put("missed", List.copyOf(truth.missed()));
-                t.put("false", List.copyOf(truth.falseAlarms()));
+                t.put("missed", hazards(truth.missed()));
+                t.put("false", hazards(truth.falseAlarms()));
                 doc.put("truth", t);
             }
             // ordered maps, not Map.of: its iteration order changes from JVM to JVM, and so would result.json

@@ -23,7 +23,13 @@ public record RunOutcome(
 
     /** A run that ended before it started (the cluster did not form, ...). */
     public static RunOutcome failedToStart(String why) {
-        return new RunOutcome(List.of(), new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, ""), null, why, 0,
-                List.of(), Map.of());
+        return new RunOutcome(
+                List.of(),
+                new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, ""),
+                null,
+                why,
+                0,
+                List.of(),
+                Map.of());
     }
 }

@@ -75,7 +75,8 @@ public final class Summary {
             }
         }
         Map<String, Object> faults = (Map<String, Object>) doc.get("faults");
-        if (!Integer.valueOf(0).equals(faults.get("planned")) || !Integer.valueOf(0).equals(faults.get("injected"))) {
+        if (!Integer.valueOf(0).equals(faults.get("planned"))
+                || !Integer.valueOf(0).equals(faults.get("injected"))) {
             sb.append("faults    ").append(faults).append('\n');
         }
         List<String> lost = (List<String>) doc.get("nodes_lost");

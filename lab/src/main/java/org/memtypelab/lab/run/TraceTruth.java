@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.core.coherency.Coherence;
+import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Observation;
@@ -33,7 +33,7 @@ public final class TraceTruth {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The truth's hazards, and how the monitor's report differs from it (by buffer, pair and kind). */
-    public record Comparison(CoherencyLedger.Report truth, Set<String> missed, Set<String> falseAlarms) {}
+    public record Comparison(CoherencyLedger.Report truth, List<Hazard> missed, List<Hazard> falseAlarms) {}
 
     private TraceTruth() {}
 
@@ -51,10 +51,10 @@ public final class TraceTruth {
         CoherencyLedger.Report truth = assess(dir, platform);
         Set<String> real = keys(truth.hazards());
         Set<String> seen = keys(reported);
-        Set<String> missed = new TreeSet<>(real);
-        missed.removeAll(seen);
-        Set<String> falseAlarms = new TreeSet<>(seen);
-        falseAlarms.removeAll(real);
+        List<Hazard> missed =
+                truth.hazards().stream().filter(h -> !seen.contains(h.key())).toList();
+        List<Hazard> falseAlarms =
+                reported.stream().filter(h -> !real.contains(h.key())).toList();
         return new Comparison(truth, missed, falseAlarms);
     }
 
@@ -68,7 +68,9 @@ public final class TraceTruth {
     static List<Event> events(Path dir) {
         List<Event> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("trace-.*\\.jsonl")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("trace-.*\\.jsonl"))
+                    .sorted()
+                    .toList()) {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     JsonNode n = line.isBlank() ? null : JSON.readTree(line);
                     if (n != null && "event".equals(n.path("kind").asText())) {

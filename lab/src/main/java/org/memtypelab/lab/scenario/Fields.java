@@ -13,7 +13,7 @@ import org.memtypelab.lab.scenario.YamlTree.ScalarType;
  * The keys of one YAML mapping, checked against the keys it may have (unknown keys are errors, as with Jackson's
  * FAIL_ON_UNKNOWN_PROPERTIES, but reported with the key's own location and the allowed keys).
  */
-final class Fields {
+public final class Fields {
 
     private final MapNode map;
     private final String path;
@@ -27,7 +27,7 @@ final class Fields {
      * Reads {@code node} as a mapping with only {@code allowed} keys. An empty value ({@code key:} or {@code ~})
      * counts as an empty mapping.
      */
-    static Fields of(Node node, String path, List<String> allowed) {
+    public static Fields of(Node node, String path, List<String> allowed) {
         MapNode map;
         if (node instanceof MapNode m) {
             map = m;
@@ -55,58 +55,58 @@ final class Fields {
     }
 
     /** The dotted path of a key of this mapping, for messages. */
-    String path(String key) {
+    public String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    Loc loc() {
+    public Loc loc() {
         return map.loc();
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return map.get(key).isPresent();
     }
 
-    List<Entry> entries() {
+    public List<Entry> entries() {
         return map.entries();
     }
 
-    Optional<Node> opt(String key) {
+    public Optional<Node> opt(String key) {
         return map.get(key).map(Entry::value);
     }
 
     /** The value of a required key; a missing key is reported at the start of the mapping. */
-    Node req(String key) {
+    public Node req(String key) {
         return opt(key).orElseThrow(() ->
                 new Problem(map.loc(), (path.isEmpty() ? "" : path + ": ") + "missing required key '" + key + "'"));
     }
 
     /** Where the key itself was written (for errors about the key rather than its value). */
-    Loc keyLoc(String key) {
+    public Loc keyLoc(String key) {
         return map.get(key).map(Entry::keyLoc).orElse(map.loc());
     }
 
-    String string(String key) {
+    public String string(String key) {
         return Values.string(req(key), path(key));
     }
 
-    Optional<String> optString(String key) {
+    public Optional<String> optString(String key) {
         return opt(key).map(n -> Values.string(n, path(key)));
     }
 
-    long integer(String key, long min, long max) {
+    public long integer(String key, long min, long max) {
         return Values.integer(req(key), path(key), min, max);
     }
 
-    Optional<Long> optInteger(String key, long min, long max) {
+    public Optional<Long> optInteger(String key, long min, long max) {
         return opt(key).map(n -> Values.integer(n, path(key), min, max));
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         return opt(key).map(n -> Values.bool(n, path(key))).orElse(dflt);
     }
 }

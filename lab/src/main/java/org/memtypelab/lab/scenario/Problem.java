@@ -1,20 +1,20 @@
 package org.memtypelab.lab.scenario;
 
 /** A user mistake found while reading a scenario; caught by the loader and turned into a {@link ScenarioError}. */
-final class Problem extends RuntimeException {
+public final class Problem extends RuntimeException {
 
     private final YamlTree.Loc loc;
 
-    Problem(YamlTree.Loc loc, String message) {
+    public Problem(YamlTree.Loc loc, String message) {
         super(message, null, false, false);
         this.loc = loc;
     }
 
-    YamlTree.Loc loc() {
+    public YamlTree.Loc loc() {
         return loc;
     }
 
-    ScenarioError toError(String file) {
+    public ScenarioError toError(String file) {
         return new ScenarioError(file, loc.line(), loc.column(), getMessage());
     }
 }

@@ -15,7 +15,7 @@ import org.memtypelab.lab.scenario.YamlTree.ScalarType;
 import org.memtypelab.lab.scenario.YamlTree.SeqNode;
 
 /** Converters from YAML nodes to typed values; each failure names the key path and what is allowed. */
-final class Values {
+public final class Values {
 
     private static final Pattern SIZE =
             Pattern.compile("(\\d[\\d_]*)\\s*(B|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
@@ -24,7 +24,7 @@ final class Values {
     private Values() {}
 
     /** A scalar written as text (numbers are taken as written); no mapping, list or null. */
-    static String string(Node node, String path) {
+    public static String string(Node node, String path) {
         if (node instanceof Scalar s && s.type() != ScalarType.NULL) {
             return s.text();
         }
@@ -32,7 +32,7 @@ final class Values {
     }
 
     /** An integer in {@code [min, max]}, written in decimal or {@code 0x} hex (quoted or not). */
-    static long integer(Node node, String path, long min, long max) {
+    public static long integer(Node node, String path, long min, long max) {
         OptionalLong v = node instanceof Scalar s && isNumberLike(s) ? parseInteger(s.text()) : OptionalLong.empty();
         if (v.isEmpty()) {
             throw new Problem(node.loc(), path + ": expected an integer, found " + describe(node));
@@ -41,7 +41,7 @@ final class Values {
     }
 
     /** A byte count: an integer or a string such as {@code 2MiB}, {@code 4KiB}, {@code 1GiB}. */
-    static long size(Node node, String path, long min) {
+    public static long size(Node node, String path, long min) {
         if (node instanceof Scalar s && isNumberLike(s)) {
             OptionalLong plain = parseInteger(s.text());
             if (plain.isPresent()) {
@@ -64,7 +64,7 @@ final class Values {
     }
 
     /** {@code true} or {@code false} (YAML's {@code on}/{@code off}, {@code yes}/{@code no} parse as booleans). */
-    static boolean bool(Node node, String path) {
+    public static boolean bool(Node node, String path) {
         if (node instanceof Scalar s && s.type() == ScalarType.BOOLEAN) {
             return isTrue(s.text());
         }
@@ -73,7 +73,7 @@ final class Values {
     }
 
     /** {@code on} or {@code off}, also {@code true}/{@code false}, quoted or not. */
-    static boolean onOff(Node node, String path) {
+    public static boolean onOff(Node node, String path) {
         if (node instanceof Scalar s && s.type() == ScalarType.BOOLEAN) {
             return isTrue(s.text());
         }
@@ -91,7 +91,7 @@ final class Values {
     }
 
     /** One of a closed set of values, matched case-insensitively against their labels. */
-    static <T> T choice(Node node, String path, List<T> values, Function<T, String> label) {
+    public static <T> T choice(Node node, String path, List<T> values, Function<T, String> label) {
         String allowed = values.stream().map(label).collect(Collectors.joining(", "));
         if (node instanceof Scalar s && s.type() != ScalarType.NULL) {
             String text = s.text().trim();
@@ -106,7 +106,7 @@ final class Values {
     }
 
     /** A memory type valid in the given role, e.g. a PAT type for a guest mapping (DOMAIN 1.1). */
-    static MemType memType(Node node, String path, List<MemType> allowed, String role) {
+    public static MemType memType(Node node, String path, List<MemType> allowed, String role) {
         String text = string(node, path);
         MemType t = MemType.parse(text)
                 .orElseThrow(() -> new Problem(
@@ -120,7 +120,7 @@ final class Values {
     }
 
     /** Parses decimal or {@code 0x} hex, with optional {@code _} separators; empty when not an integer. */
-    static OptionalLong parseInteger(String text) {
+    public static OptionalLong parseInteger(String text) {
         String t = text.trim().replace("_", "");
         try {
             if (t.matches("-?0[xX][0-9a-fA-F]+")) {
@@ -138,7 +138,7 @@ final class Values {
     }
 
     /** "'lots'", "a mapping", "a list", "nothing" for messages. */
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node instanceof MapNode) {
             return "a mapping";
         }

@@ -18,18 +18,18 @@ import org.yaml.snakeyaml.error.YAMLException;
  * written, so that every later check can point at it. Nothing is ever bound to a class named in the file: tags and
  * aliases are refused.
  */
-final class YamlTree {
+public final class YamlTree {
 
     /** A 1-based line and column in the scenario file. */
-    record Loc(int line, int column) {}
+    public record Loc(int line, int column) {}
 
     /** A YAML node with its location. */
-    sealed interface Node permits Scalar, MapNode, SeqNode {
+    public sealed interface Node permits Scalar, MapNode, SeqNode {
         Loc loc();
     }
 
     /** How the parser typed a scalar (plain {@code on}/{@code yes} are booleans, {@code 0xab} an integer). */
-    enum ScalarType {
+    public enum ScalarType {
         STRING,
         INTEGER,
         FLOAT,
@@ -38,20 +38,20 @@ final class YamlTree {
     }
 
     /** A scalar with its text as written ({@code 0x10}, {@code 6.10}) and the parser's type. */
-    record Scalar(Loc loc, String text, ScalarType type) implements Node {}
+    public record Scalar(Loc loc, String text, ScalarType type) implements Node {}
 
     /** One {@code key: value} of a mapping. */
-    record Entry(String key, Loc keyLoc, Node value) {}
+    public record Entry(String key, Loc keyLoc, Node value) {}
 
     /** A mapping, keys in file order, without duplicates. */
-    record MapNode(Loc loc, List<Entry> entries) implements Node {
-        Optional<Entry> get(String key) {
+    public record MapNode(Loc loc, List<Entry> entries) implements Node {
+        public Optional<Entry> get(String key) {
             return entries.stream().filter(e -> e.key().equals(key)).findFirst();
         }
     }
 
     /** A sequence. */
-    record SeqNode(Loc loc, List<Node> items) implements Node {}
+    public record SeqNode(Loc loc, List<Node> items) implements Node {}
 
     private static final int MAX_DEPTH = 32;
     private static final YAMLFactory FACTORY =
@@ -73,7 +73,7 @@ final class YamlTree {
     }
 
     /** Parses one YAML document; empty when the text holds no document at all. */
-    static Optional<Node> parse(String text) {
+    public static Optional<Node> parse(String text) {
         try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
             YamlTree tree = new YamlTree(p);
             JsonToken first = p.nextToken();

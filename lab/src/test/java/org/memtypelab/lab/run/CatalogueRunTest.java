@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;

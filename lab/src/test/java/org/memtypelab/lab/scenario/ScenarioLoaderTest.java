@@ -99,7 +99,7 @@ class ScenarioLoaderTest {
         assertThat(s.seed()).isEqualTo(42);
         assertThat(s.sourceFile()).isEqualTo("scenarios/examples/amdgpu-uswc-status-quo.yaml");
         assertThat(s.platform())
-                .isEqualTo(new Platform(CpuVendor.INTEL, false, KvmVersion.of(6, 10), true, false, false));
+                .isEqualTo(new Platform(CpuVendor.INTEL, false, KvmVersion.of(6, 10), true, true, false));
         assertThat(s.qemu())
                 .isEqualTo(new QemuConfig(
                         new QemuVersion(9, 2, 0),

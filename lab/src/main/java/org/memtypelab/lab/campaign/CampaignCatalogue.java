@@ -1,0 +1,129 @@
+package org.memtypelab.lab.campaign;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.memtypelab.lab.scenario.ScenarioCatalogue;
+
+/**
+ * The campaign specs bundled with the lab ({@code campaigns/<name>.yaml} on the classpath, listed in
+ * {@code campaigns/index.txt}), and the texts a spec refers to: the spec itself and its base scenario, each a file or
+ * a bundled name, as {@code run} resolves scenarios.
+ */
+public final class CampaignCatalogue {
+
+    /** The classpath folder of bundled campaign specs. */
+    public static final String ROOT = "campaigns/";
+    /** The resource listing bundled campaign names, one per line ({@code #} starts a comment). */
+    public static final String INDEX = ROOT + "index.txt";
+
+    /** A text to load, and the name to report it under; {@code dir} is the folder of a file, for relative paths. */
+    record Source(String name, String text, Optional<Path> dir) {}
+
+    private final ClassLoader loader;
+
+    private CampaignCatalogue(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /** The catalogue bundled with this build. */
+    public static CampaignCatalogue bundled() {
+        return new CampaignCatalogue(CampaignCatalogue.class.getClassLoader());
+    }
+
+    /** The bundled campaign names, in index order. */
+    public List<String> names() {
+        return index(INDEX);
+    }
+
+    /** A spec: an existing file, else a bundled campaign name (with or without {@code .yaml}). */
+    Source spec(String nameOrPath) throws Unresolved {
+        Optional<Source> file = file(Path.of("."), nameOrPath);
+        if (file.isPresent()) {
+            return file.get();
+        }
+        return bundled(ROOT, nameOrPath)
+                .orElseThrow(() -> new Unresolved(
+                        "no such campaign spec file or bundled campaign; bundled: " + String.join(", ", names())));
+    }
+
+    /** A base scenario: a file next to the spec, else a file from here, else a bundled scenario name. */
+    Source base(String nameOrPath, Optional<Path> specDir) throws Unresolved {
+        Optional<Source> file = specDir.isPresent() ? file(specDir.get(), nameOrPath) : Optional.empty();
+        if (file.isEmpty()) {
+            file = file(Path.of("."), nameOrPath);
+        }
+        if (file.isPresent()) {
+            return file.get();
+        }
+        return bundled(ScenarioCatalogue.ROOT, nameOrPath)
+                .orElseThrow(() -> new Unresolved("no such scenario file or bundled scenario; bundled: "
+                        + String.join(", ", ScenarioCatalogue.bundled().names())));
+    }
+
+    /** Why a name resolved to nothing, with the names that would. */
+    static final class Unresolved extends Exception {
+        Unresolved(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static Optional<Source> file(Path dir, String text) throws Unresolved {
+        Path p;
+        try {
+            p = dir.resolve(text);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // not a path on this platform; may still be a bundled name
+        }
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        try {
+            String name = dir.equals(Path.of(".")) ? text : p.toString();
+            return Optional.of(new Source(
+                    name,
+                    Files.readString(p, StandardCharsets.UTF_8),
+                    Optional.ofNullable(p.toAbsolutePath().getParent())));
+        } catch (IOException | RuntimeException e) {
+            throw new Unresolved("cannot read " + p + ": " + e);
+        }
+    }
+
+    private Optional<Source> bundled(String root, String nameOrPath) {
+        String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
+        if (!name.matches("[a-z0-9-/]+") || name.contains("..")) {
+            return Optional.empty();
+        }
+        String resource = root + name + ".yaml";
+        return resource(resource).map(text -> new Source(resource, text, Optional.empty()));
+    }
+
+    private List<String> index(String resource) {
+        String index = resource(resource).orElseThrow(() -> new IllegalStateException("missing resource " + resource));
+        List<String> names = new ArrayList<>();
+        for (String line : index.split("\n")) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                names.add(t);
+            }
+        }
+        return names;
+    }
+
+    private Optional<String> resource(String name) {
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading bundled resource " + name, e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.memtypelab.lab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.memtypelab.lab.campaign.Campaign;
+import org.memtypelab.lab.campaign.CampaignLoad;
+import org.memtypelab.lab.campaign.CampaignLoader;
+import org.memtypelab.lab.campaign.CampaignResult;
+import org.memtypelab.lab.campaign.CampaignRunner;
+import org.memtypelab.lab.campaign.CampaignTable;
+import org.memtypelab.lab.campaign.ConsoleProgress;
+import org.memtypelab.lab.campaign.Progress;
+import org.memtypelab.lab.run.LabCluster;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code campaign}: runs a matrix of scenario variants, each cell once fault-free (its oracle) and then under random
+ * faults, on warm embedded clusters, and compares every run's hazards with its oracle's (SCENARIOS.md).
+ */
+@Command(
+        name = "campaign",
+        mixinStandardHelpOptions = true,
+        description = "Run a campaign spec (a file, or a bundled name) and write campaign.json: per cell, verdict"
+                + " counts, hazards missed or falsely reported against the fault-free oracle run, exit-3 runs, run times."
+                + " Exit 0: nothing missed or false; 1: something was; 2: bad spec; 3: no cluster formed.")
+final class CampaignCommand implements Callable<Integer> {
+
+    /** How long Ctrl-C waits for the finished runs to be written. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** ... and then for the summary to be printed. */
+    static final Duration PRINT_GRACE = Duration.ofSeconds(5);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "A campaign spec file, or a bundled campaign name.")
+    String specFile;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Campaign directory (default runs/<timestamp>-campaign-<name>).")
+    Path out;
+
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            description = "Workers, each with its own warm embedded cluster (default: min(2, cores)).")
+    Integer parallel;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        int workers =
+                parallel != null ? parallel : Math.min(2, Runtime.getRuntime().availableProcessors());
+        if (workers < 1) {
+            err.println("memtype-lab campaign: --parallel must be at least 1, got " + workers);
+            err.flush();
+            return Main.EXIT_BAD_INPUT;
+        }
+        CampaignLoad loaded = CampaignLoader.load(specFile);
+        if (loaded instanceof CampaignLoad.Invalid invalid) {
+            err.println(invalid.error());
+            err.flush();
+            return Main.EXIT_BAD_INPUT;
+        }
+        Campaign campaign = ((CampaignLoad.Ready) loaded).campaign();
+        Path dir = out != null ? out : defaultDir(campaign.spec().name());
+        Files.createDirectories(dir);
+        int total = campaign.playable().size() * campaign.runsPerCell();
+        CountDownLatch printed = new CountDownLatch(1);
+        CampaignResult result;
+        try (Progress progress = ConsoleProgress.start(campaign.spec().name(), total, System.err)) {
+            CampaignRunner runner = new CampaignRunner(campaign, dir, workers, LabCluster::embedded, progress);
+            Thread hook = new Thread(
+                    () -> {
+                        runner.stop();
+                        try {
+                            if (runner.awaitFinished(SHUTDOWN_GRACE)) {
+                                printed.await(PRINT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "campaign-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            result = runner.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down (Ctrl-C): the hook is running and waits for us
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(CampaignTable.render(result, dir.toString()));
+        o.flush();
+        printed.countDown();
+        return result.exitCode();
+    }
+
+    private static Path defaultDir(String name) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("runs", stamp + "-campaign-" + name.replace('/', '-'));
+    }
+}
