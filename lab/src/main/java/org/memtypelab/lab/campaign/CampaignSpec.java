@@ -48,11 +48,12 @@ public record CampaignSpec(
      *
      * @param messages probability with which each message is dropped, and independently delayed, duplicated,
      *     reordered; 0 for none
-     * @param kills kill+restart pairs per run
-     * @param partitions partition+heal pairs per run
+     * @param kills kill+restart pairs per run; a fraction is the chance of one more pair ({@code 0.2}: one run in five
+     *     gets a kill), so a large campaign can afford kills, each of which costs a membership change
+     * @param partitions partition+heal pairs per run, a fraction read the same way
      * @param runsPerCell faulty runs per cell; default 10 with {@code random} faults, else 1
      */
-    public record Faults(double messages, int kills, int partitions, int runsPerCell) {
+    public record Faults(double messages, double kills, double partitions, int runsPerCell) {
 
         /** No faults; one run per cell besides the oracle. */
         public static final Faults NONE = new Faults(0, 0, 0, 1);

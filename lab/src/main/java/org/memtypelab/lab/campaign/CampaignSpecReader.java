@@ -178,10 +178,28 @@ final class CampaignSpecReader {
         Fields r = Fields.of(f.req("random"), f.path("random"), RANDOM_KEYS);
         double messages =
                 r.opt("messages").map(n -> probability(n, r.path("messages"))).orElse(0.0);
-        int kills = (int) r.optInteger("kills", 0, MAX_FAULT_PAIRS).orElse(0L).longValue();
-        int partitions =
-                (int) r.optInteger("partitions", 0, MAX_FAULT_PAIRS).orElse(0L).longValue();
+        double kills = r.opt("kills").map(n -> pairs(n, r.path("kills"))).orElse(0.0);
+        double partitions =
+                r.opt("partitions").map(n -> pairs(n, r.path("partitions"))).orElse(0.0);
         return new CampaignSpec.Faults(messages, kills, partitions, runs);
+    }
+
+    /** Fault pairs per run: a whole number, or a fraction (the chance of one more), 0..MAX_FAULT_PAIRS. */
+    private static double pairs(Node n, String path) {
+        if (n instanceof Scalar s && (s.type() == ScalarType.FLOAT || s.type() == ScalarType.INTEGER)) {
+            try {
+                double v = Double.parseDouble(s.text());
+                if (v >= 0 && v <= MAX_FAULT_PAIRS) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new Problem(
+                n.loc(),
+                path + ": expected a number of pairs per run from 0 to " + MAX_FAULT_PAIRS
+                        + " (a fraction is the chance of one more, e.g. 0.2)");
     }
 
     /** A probability in [0, 1]: {@code 0.05}, {@code 0}, {@code 1}. */

@@ -57,7 +57,7 @@ public final class RandomFaults {
         }
         List<FaultPlan.Armed> timed = new ArrayList<>();
         Map<NodeRole, Integer> kills = new EnumMap<>(NodeRole.class);
-        for (int i = 0; i < spec.kills(); i++) {
+        for (int i = 0; i < count(random, spec.kills()); i++) {
             kills.merge(KILLABLE.get(random.nextInt(KILLABLE.size())), 1, Integer::sum);
         }
         for (NodeRole node : KILLABLE) {
@@ -66,7 +66,7 @@ public final class RandomFaults {
                 timed.add(new FaultPlan.Armed(span[1], new FaultPlan.Restart(node)));
             }
         }
-        for (int[] span : spans(random, spec.partitions(), steps)) {
+        for (int[] span : spans(random, count(random, spec.partitions()), steps)) {
             timed.add(new FaultPlan.Armed(span[0], new FaultPlan.Partition(split(random))));
             timed.add(new FaultPlan.Armed(span[1], new FaultPlan.Heal()));
         }
@@ -74,6 +74,12 @@ public final class RandomFaults {
         timed.sort(Comparator.comparingInt(FaultPlan.Armed::step));
         armed.addAll(timed);
         return new FaultPlan(armed);
+    }
+
+    /** Whole pairs, plus one more with the fraction's probability. */
+    private static int count(SplittableRandom random, double pairs) {
+        int whole = (int) Math.floor(pairs);
+        return whole + (random.nextDouble() < pairs - whole ? 1 : 0);
     }
 
     /** {@code n} [start, end] step spans in 1..steps that follow each other without overlapping (they may touch). */

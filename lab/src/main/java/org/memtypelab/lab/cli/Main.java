@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             CampaignCommand.class,
             ReplayCommand.class,
+            ReportCommand.class,
             ExplainCommand.class,
             CatalogueCommand.class,
             NodeCommand.class,

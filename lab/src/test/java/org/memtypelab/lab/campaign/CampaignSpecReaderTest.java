@@ -171,7 +171,7 @@ class CampaignSpecReaderTest {
                         "negative kills",
                         "3:26",
                         HEAD + "faults: {random: {kills: -1}}\n",
-                        "faults.random.kills: -1 is out of range; allowed: in 0..100"),
+                        "faults.random.kills: expected a number of pairs per run from 0 to 100"),
                 bad(
                         "zero runs per cell",
                         "3:25",
