@@ -102,6 +102,7 @@ final class CampaignCommand implements Callable<Integer> {
                 // already shutting down (Ctrl-C): the hook is running and waits for us
             }
         }
+        org.memtypelab.lab.report.HtmlReport.write(dir); // SCENARIOS.md: campaign.json and report.html
         PrintWriter o = spec.commandLine().getOut();
         o.print(CampaignTable.render(result, dir.toString()));
         o.flush();

@@ -104,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> doc = ResultDocument.of(s, runSeed, mode, run, failures, truth);
         RunFiles.writeResult(dir, doc);
         RunFiles.mergeHistory(dir);
+        org.memtypelab.lab.report.HtmlReport.writeRun(dir); // SCENARIOS.md: --out DIR receives report.html
         PrintWriter o = spec.commandLine().getOut();
         o.print(json ? ResultDocumentJson.pretty(doc) + "\n" : Summary.render(doc, dir.toString()));
         o.flush();

@@ -90,7 +90,7 @@ public final class Summary {
         if (!Boolean.TRUE.equals(doc.get("complete"))) {
             sb.append("INCOMPLETE ").append(doc.get("incomplete")).append('\n');
         }
-        sb.append("files     ").append(dir).append("/{result.json,history.jsonl,trace-*.jsonl}\n");
+        sb.append("files     ").append(dir).append("/{report.html,result.json,history.jsonl,trace-*.jsonl}\n");
         return sb.toString();
     }
 }

@@ -143,6 +143,33 @@ class CampaignEndToEndTest {
         assertThat(r.exitCode()).isZero();
     }
 
+    /** The verify-sized campaign: 50 seeded faulty runs with message faults, kills and partitions. */
+    @Test
+    void fiftyFaultyRunsNeverMissOrInventAHazard(@TempDir Path dir) {
+        Campaign campaign = Specs.ready(TINY.replace(
+                "{runs-per-cell: 3}", "{random: {messages: 0.02, kills: 0.1, partitions: 0.1}, runs-per-cell: 25}"));
+
+        CampaignResult r = new CampaignRunner(campaign, dir, 1, CampaignEndToEndTest::shared, Progress.NONE).run();
+
+        assertThat(r.runsDone()).isEqualTo(52);
+        int faultyRuns = 0;
+        for (CellResult c : r.cells()) {
+            assertThat(c.oracle().orElseThrow().complete()).isTrue();
+            assertThat(c.missed()).as(c.cell().id()).isEmpty();
+            assertThat(c.falseHazards()).as(c.cell().id()).isEmpty();
+            assertThat(c.truthMismatches()).as(c.cell().id()).isEmpty();
+            faultyRuns += c.runs().size();
+            // most runs must be judged, not just survive as exit 3
+            int judged =
+                    c.verdicts().values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(judged)
+                    .as(c.cell().id() + " judged runs")
+                    .isGreaterThan(c.runs().size() / 2);
+        }
+        assertThat(faultyRuns).isEqualTo(50);
+        assertThat(r.exitCode()).isZero();
+    }
+
     @Test
     void stoppingKeepsTheFinishedRunsAndWritesAPartialCampaignJson(@TempDir Path dir) throws Exception {
         Campaign campaign = Specs.ready(TINY);
