@@ -19,6 +19,7 @@ import org.memtypelab.protocol.node.GpuProtocol.RendererAccess;
 import org.memtypelab.protocol.node.GpuProtocol.SaveBlobs;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.NodeControl;
 import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
@@ -32,6 +33,7 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
     public static final String NODE = "gpu-process-node";
 
     private final NodeJournal journal;
+    private final NodeControl control;
     private GpuProcessModel model;
     private Peers peers;
 
@@ -44,6 +46,7 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
         super(ctx);
         this.journal =
                 new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> peers = p);
         ctx.getSystem().receptionist().tell(Receptionist.register(GpuProtocol.GPU_KEY, ctx.getSelf()));
     }
 
@@ -51,14 +54,10 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
     public Receive<GpuProtocol.Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, m -> {
-                    m.replyTo().tell(journal.mark(getContext().getSelf().narrow()));
-                    return this;
-                })
-                .onMessage(NodeCommand.ResendTo.class, m -> {
-                    journal.resend(m);
-                    return this;
-                })
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(Arm.class, control::arm)
                 .onMessage(
                         Allocate.class,
                         m -> act(
@@ -67,16 +66,6 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
                                 m.replyTo(),
                                 () -> model.allocate(m.buffer(), m.size(), m.profile())))
                 .onMessage(Export.class, this::onExport)
-                .onMessage(NodeCommand.NewPeers.class, m -> {
-                    peers = m.peers();
-                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
-                    return this;
-                })
-                .onMessage(Arm.class, m -> {
-                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
-                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
-                    return this;
-                })
                 .onMessage(
                         GpuAccess.class,
                         m -> act(
@@ -132,7 +121,8 @@ public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> 
         }
         journal.decided(m.stamp().step(), "exported " + m.buffer() + " as a dma-buf");
         Stamp next = journal.sending(m.stamp().step(), "dma-buf " + m.buffer() + " to qemu-node");
-        journal.send(peers.qemu(), "qemu-node", new QemuProtocol.ImportDmaBuf(next, buf.get(), m.replyTo()), next.step());
+        journal.send(
+                peers.qemu(), "qemu-node", new QemuProtocol.ImportDmaBuf(next, buf.get(), m.replyTo()), next.step());
         return this;
     }
 }

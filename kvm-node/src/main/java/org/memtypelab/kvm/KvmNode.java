@@ -20,6 +20,7 @@ import org.memtypelab.protocol.node.KvmProtocol.SetMemoryRegion;
 import org.memtypelab.protocol.node.KvmProtocol.StartDirtyLog;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.NodeControl;
 import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
@@ -31,6 +32,7 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
     public static final String NODE = "kvm-node";
 
     private final NodeJournal journal;
+    private final NodeControl control;
     private KvmModel model;
 
     public static Behavior<KvmProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
@@ -42,6 +44,7 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
         super(ctx);
         this.journal =
                 new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> {});
         ctx.getSystem().receptionist().tell(Receptionist.register(KvmProtocol.KVM_KEY, ctx.getSelf()));
     }
 
@@ -49,24 +52,10 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
     public Receive<KvmProtocol.Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, m -> {
-                    m.replyTo().tell(journal.mark(getContext().getSelf().narrow()));
-                    return this;
-                })
-                .onMessage(NodeCommand.ResendTo.class, m -> {
-                    journal.resend(m);
-                    return this;
-                })
-                .onMessage(NodeCommand.NewPeers.class, m -> {
-                    // kvm-node talks to no peer
-                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
-                    return this;
-                })
-                .onMessage(Arm.class, m -> {
-                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
-                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
-                    return this;
-                })
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(Arm.class, control::arm)
                 .onMessage(
                         InstallBlob.class,
                         m -> ioctl(
@@ -76,7 +65,11 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                                 () -> model.installBlob(m.blob())))
                 .onMessage(
                         RemoveBlob.class,
-                        m -> ioctl(m.stamp(), "remove-blob " + m.blob().buffer(), m.replyTo(), () -> model.removeBlob(m.blob())))
+                        m -> ioctl(
+                                m.stamp(),
+                                "remove-blob " + m.blob().buffer(),
+                                m.replyTo(),
+                                () -> model.removeBlob(m.blob())))
                 .onMessage(
                         SetMemoryRegion.class,
                         m -> ioctl(
@@ -86,7 +79,11 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                                 () -> model.setMemoryRegion(m.slot(), m.flags(), m.gpa(), m.size(), m.hva())))
                 .onMessage(
                         GuestMap.class,
-                        m -> act(m.stamp(), "guest-map " + m.buffer(), m.replyTo(), () -> model.guestMap(m.buffer(), m.pat())))
+                        m -> act(
+                                m.stamp(),
+                                "guest-map " + m.buffer(),
+                                m.replyTo(),
+                                () -> model.guestMap(m.buffer(), m.pat())))
                 .onMessage(
                         GuestAccess.class,
                         m -> act(
@@ -99,7 +96,11 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                         m -> act(m.stamp(), "noncoherent-dma", m.replyTo(), () -> model.noncoherentDma(m.attach())))
                 .onMessage(
                         StartDirtyLog.class,
-                        m -> act(m.stamp(), "start-dirty-log " + m.blob().buffer(), m.replyTo(), () -> model.startDirtyLog(m.blob())))
+                        m -> act(
+                                m.stamp(),
+                                "start-dirty-log " + m.blob().buffer(),
+                                m.replyTo(),
+                                () -> model.startDirtyLog(m.blob())))
                 .build();
     }
 

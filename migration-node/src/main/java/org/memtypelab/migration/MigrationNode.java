@@ -27,6 +27,7 @@ import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol.Migrate;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.NodeControl;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
@@ -79,6 +80,7 @@ public final class MigrationNode extends AbstractBehavior<Object> {
     }
 
     private final NodeJournal journal;
+    private final NodeControl control;
     private final TimerScheduler<Object> timers;
     private final ActorRef<QemuProtocol.MigrationInfo> infoAdapter;
     private final ActorRef<StepDone> answerAdapter;
@@ -102,6 +104,7 @@ public final class MigrationNode extends AbstractBehavior<Object> {
         this.timers = timers;
         this.journal =
                 new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> peers = p);
         this.infoAdapter = ctx.messageAdapter(QemuProtocol.MigrationInfo.class, InfoArrived::new);
         this.answerAdapter = ctx.messageAdapter(StepDone.class, Answered::new);
         ActorRef<MigrationProtocol.Command> self = ctx.getSelf().narrow();
@@ -112,24 +115,10 @@ public final class MigrationNode extends AbstractBehavior<Object> {
     public Receive<Object> createReceive() {
         return newReceiveBuilder()
                 .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, m -> {
-                    m.replyTo().tell(journal.mark(getContext().getSelf().narrow()));
-                    return this;
-                })
-                .onMessage(NodeCommand.ResendTo.class, m -> {
-                    journal.resend(m);
-                    return this;
-                })
-                .onMessage(NodeCommand.NewPeers.class, m -> {
-                    peers = m.peers();
-                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
-                    return this;
-                })
-                .onMessage(Arm.class, m -> {
-                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
-                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
-                    return this;
-                })
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(Arm.class, control::arm)
                 .onMessage(Migrate.class, this::onMigrate)
                 .onMessage(InfoArrived.class, this::onInfo)
                 .onMessage(Answered.class, this::onAnswered)

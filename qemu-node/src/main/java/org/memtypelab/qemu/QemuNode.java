@@ -13,6 +13,7 @@ import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.NodeControl;
 import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
@@ -31,6 +32,7 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
     public static final String NODE = "qemu-node";
 
     private final NodeJournal journal;
+    private final NodeControl control;
     private QemuModel model;
     private Peers peers;
 
@@ -43,6 +45,7 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
         super(ctx);
         this.journal =
                 new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> peers = p);
         ctx.getSystem().receptionist().tell(Receptionist.register(QemuProtocol.QEMU_KEY, ctx.getSelf()));
     }
 
@@ -50,25 +53,11 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
     public Receive<QemuProtocol.Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, m -> {
-                    m.replyTo().tell(journal.mark(getContext().getSelf().narrow()));
-                    return this;
-                })
-                .onMessage(NodeCommand.ResendTo.class, m -> {
-                    journal.resend(m);
-                    return this;
-                })
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(Arm.class, control::arm)
                 .onMessage(ImportDmaBuf.class, this::onImport)
-                .onMessage(NodeCommand.NewPeers.class, m -> {
-                    peers = m.peers();
-                    m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "peers updated", journal.lamport()));
-                    return this;
-                })
-                .onMessage(Arm.class, m -> {
-                    journal.arm(m.step(), m.rules(), m.partition(), m.heal());
-                    m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), NODE, true, "armed", journal.lamport()));
-                    return this;
-                })
                 .onMessage(MapBlob.class, this::onMapBlob)
                 .onMessage(UnmapBlob.class, this::onUnmapBlob)
                 .onMessage(WalkMemslots.class, this::onWalk)
