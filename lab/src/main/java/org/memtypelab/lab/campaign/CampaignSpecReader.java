@@ -49,21 +49,8 @@ final class CampaignSpecReader {
                         new Loc(1, 1),
                         "empty campaign spec; required keys: name, base; allowed keys: "
                                 + String.join(", ", TOP_KEYS)));
-        if (!(root instanceof MapNode)) {
-            throw new Problem(
-                    root.loc(),
-                    "a campaign spec is a mapping with keys " + String.join(", ", TOP_KEYS) + "; found "
-                            + Values.describe(root));
-        }
-        Fields top = Fields.of(root, "", TOP_KEYS);
-        Node nameNode = top.req("name");
-        String name = Values.string(nameNode, "name");
-        if (!Scenario.NAME.matcher(name).matches()) {
-            throw new Problem(
-                    nameNode.loc(),
-                    "name: '" + name + "' is not a campaign name; allowed: lower-case letters, digits, '-' and '/'"
-                            + " ([a-z0-9-/]+)");
-        }
+        Fields top = Fields.document(root, "campaign spec", TOP_KEYS);
+        String name = top.name("campaign");
         String description = top.optString("description").orElse("");
         Node baseNode = top.req("base");
         CampaignSpec.Base base = new CampaignSpec.Base(Values.string(baseNode, "base"), baseNode.loc());

@@ -24,6 +24,33 @@ public final class Fields {
     }
 
     /**
+     * The top level of a document ({@code what}: "scenario file", "campaign spec"): a mapping with {@code allowed}
+     * keys, or a problem at the root saying what it found.
+     */
+    public static Fields document(Node root, String what, List<String> allowed) {
+        if (!(root instanceof YamlTree.MapNode)) {
+            throw new Problem(
+                    root.loc(),
+                    "a " + what + " is a mapping with keys " + String.join(", ", allowed) + "; found "
+                            + Values.describe(root));
+        }
+        return of(root, "", allowed);
+    }
+
+    /** The required {@code name}: lower-case letters, digits, '-' and '/' ({@code what}: "scenario", "campaign"). */
+    public String name(String what) {
+        Node nameNode = req("name");
+        String name = Values.string(nameNode, "name");
+        if (!org.memtypelab.protocol.scenario.Scenario.NAME.matcher(name).matches()) {
+            throw new Problem(
+                    nameNode.loc(),
+                    "name: '" + name + "' is not a " + what + " name; allowed: lower-case letters, digits, '-' and '/'"
+                            + " ([a-z0-9-/]+)");
+        }
+        return name;
+    }
+
+    /**
      * Reads {@code node} as a mapping with only {@code allowed} keys. An empty value ({@code key:} or {@code ~})
      * counts as an empty mapping.
      */

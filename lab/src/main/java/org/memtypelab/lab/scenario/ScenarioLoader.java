@@ -71,21 +71,8 @@ public final class ScenarioLoader {
     }
 
     private static Scenario read(Node root, String sourceName) {
-        if (!(root instanceof MapNode)) {
-            throw new Problem(
-                    root.loc(),
-                    "a scenario file is a mapping with keys " + String.join(", ", TOP_KEYS) + "; found "
-                            + Values.describe(root));
-        }
-        Fields top = Fields.of(root, "", TOP_KEYS);
-        Node nameNode = top.req("name");
-        String name = Values.string(nameNode, "name");
-        if (!Scenario.NAME.matcher(name).matches()) {
-            throw new Problem(
-                    nameNode.loc(),
-                    "name: '" + name + "' is not a scenario name; allowed: lower-case "
-                            + "letters, digits, '-' and '/' ([a-z0-9-/]+)");
-        }
+        Fields top = Fields.document(root, "scenario file", TOP_KEYS);
+        String name = top.name("scenario");
         String description = top.optString("description").orElse("");
         long seed = top.optInteger("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(Scenario.DEFAULT_SEED);
         Platform platform = top.opt("platform").map(ScenarioLoader::platform).orElse(Platform.defaults());
