@@ -1,8 +1,11 @@
 package org.memtypelab.lab.campaign;
 
 import java.util.List;
+import org.memtypelab.lab.scenario.YamlTree;
 import org.memtypelab.lab.scenario.YamlTree.Loc;
 import org.memtypelab.lab.scenario.YamlTree.Node;
+import org.memtypelab.lab.scenario.YamlTree.Scalar;
+import org.memtypelab.lab.scenario.YamlTree.ScalarType;
 import org.memtypelab.lab.scenario.YamlTree.SeqNode;
 
 /**
@@ -40,6 +43,11 @@ public record CampaignSpec(
         /** The value for {@code paths().get(i)} from one of {@link #values()}. */
         public Node part(Node value, int i) {
             return paths.size() == 1 ? value : ((SeqNode) value).items().get(i);
+        }
+
+        /** A value for messages: a string quoted where YAML needs it, another scalar as written ({@code off}). */
+        static String show(Node value) {
+            return value instanceof Scalar s && s.type() != ScalarType.STRING ? s.text() : YamlTree.flow(value);
         }
     }
 

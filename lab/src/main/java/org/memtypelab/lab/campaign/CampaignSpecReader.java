@@ -142,11 +142,11 @@ final class CampaignSpecReader {
             if (v instanceof Scalar s && s.type() == ScalarType.NULL) {
                 throw new Problem(v.loc(), path + ": expected a value, found nothing");
             }
-            Loc first = seen.putIfAbsent(YamlWriter.flow(v), v.loc());
+            Loc first = seen.putIfAbsent(CampaignSpec.Axis.show(v), v.loc());
             if (first != null) {
                 throw new Problem(
                         v.loc(),
-                        path + ": duplicate value " + YamlWriter.flow(v) + " (first at line " + first.line()
+                        path + ": duplicate value " + CampaignSpec.Axis.show(v) + " (first at line " + first.line()
                                 + ", column " + first.column() + ")");
             }
         }

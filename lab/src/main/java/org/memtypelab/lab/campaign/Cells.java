@@ -5,21 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.Problem;
-import org.memtypelab.lab.scenario.ScenarioError;
 import org.memtypelab.lab.scenario.ScenarioLoader;
-import org.memtypelab.lab.scenario.YamlTree.Entry;
+import org.memtypelab.lab.scenario.YamlTree;
 import org.memtypelab.lab.scenario.YamlTree.Loc;
 import org.memtypelab.lab.scenario.YamlTree.MapNode;
 import org.memtypelab.lab.scenario.YamlTree.Node;
 import org.memtypelab.lab.scenario.YamlTree.Scalar;
 import org.memtypelab.lab.scenario.YamlTree.ScalarType;
+import org.memtypelab.lab.scenario.YamlTree.SeqNode;
+import org.memtypelab.protocol.scenario.Scenario;
 
 /**
  * Expands a campaign's matrix into cells. Each cell's scenario is the base scenario's YAML tree with every matrix key
- * set to the cell's value (its {@code faults} and {@code expect} removed, its name set to the cell's), written out
- * and loaded by {@link ScenarioLoader}, so a cell is validated exactly like a hand-written scenario.
+ * set to the cell's value (its {@code faults} and {@code expect} removed, its name set to the cell's), loaded by
+ * {@link ScenarioLoader}, so a cell is validated exactly like a hand-written scenario. The matrix values keep their
+ * locations in the spec, so a problem the loader finds at one is reported there.
  *
  * <p>A cell the loader rejects is <em>skipped</em>, with the loader's reason in campaign.json: a matrix is a cartesian
  * product, and some combinations are not configurations at all (the quirk turned off on a kernel without it, i915
@@ -75,14 +76,14 @@ final class Cells {
             next(choice, axes);
         }
         for (int a = 0; a < axes.size(); a++) {
+            CampaignSpec.Axis axis = axes.get(a);
             for (int v = 0; v < fates[a].length; v++) {
                 ValueFate t = fates[a][v];
                 if (t.rejectedHere == t.cells) {
+                    String value = CampaignSpec.Axis.show(axis.values().get(v));
                     throw new Problem(
                             t.where,
-                            "matrix." + axes.get(a).key() + ": "
-                                    + YamlWriter.flow(axes.get(a).values().get(v)) + " is rejected in every cell ("
-                                    + t.example + ")");
+                            "matrix." + axis.key() + ": " + value + " is rejected in every cell (" + t.example + ")");
                 }
             }
         }
@@ -105,8 +106,8 @@ final class Cells {
         }
     }
 
-    /** One inserted value: its axis, which value, and the node written (a part of a linked value). */
-    private record Insert(int axis, int value, Node node, List<Entry> created) {}
+    /** One inserted value: its axis, which value, and the node inserted (a part of a linked value). */
+    private record Insert(int axis, int value, Node node) {}
 
     private Cell cell(int index, int width, int[] choice) {
         String number = String.format("%0" + width + "d", index);
@@ -120,9 +121,8 @@ final class Cells {
             fates[a][choice[a]].cells++;
             for (int p = 0; p < axis.paths().size(); p++) {
                 Node part = axis.part(value, p);
-                TreeEdit.Edited e = TreeEdit.set(tree, axis.paths().get(p), part, axis.keyLoc());
-                tree = e.root();
-                inserts.add(new Insert(a, choice[a], part, e.created()));
+                tree = TreeEdit.set(tree, axis.paths().get(p), part, axis.keyLoc());
+                inserts.add(new Insert(a, choice[a], part));
                 values.put(axis.paths().get(p).toString(), JsonValues.of(part));
                 if (part instanceof Scalar) {
                     slug.add(slug(part)); // a mapping or list would make an unreadable name: campaign.json has it
@@ -136,34 +136,41 @@ final class Cells {
         String name = spec.name() + "/cell-" + number;
         String about = "campaign " + spec.name() + ", cell " + number + " of " + baseName
                 + (values.isEmpty() ? "" : ": " + describe(values));
-        tree = TreeEdit.set(tree, KeyPath.parse("name").orElseThrow(), string(name), tree.loc())
-                .root();
-        tree = TreeEdit.set(tree, KeyPath.parse("description").orElseThrow(), string(about), tree.loc())
-                .root();
-        YamlWriter.Rendered text = YamlWriter.render(tree, List.of("memtype-lab " + about));
-        LoadResult loaded = ScenarioLoader.load(spec.sourceFile() + " cell " + number, text.text());
-        if (loaded instanceof LoadResult.Loaded l) {
-            return new Cell.Playable(index, id, values, l.scenario(), text.text());
-        }
-        ScenarioError error = (ScenarioError) loaded;
-        Loc at = new Loc(error.line(), error.column());
-        for (Insert i : inserts) {
-            CampaignSpec.Axis axis = spec.matrix().get(i.axis());
-            for (Entry e : i.created()) {
-                if (at.equals(text.keyLocs().get(e))) {
-                    throw new Problem(axis.keyLoc(), "matrix: " + axis.key() + ": " + error.message());
+        tree = TreeEdit.set(tree, KeyPath.parse("name").orElseThrow(), string(name), tree.loc());
+        tree = TreeEdit.set(tree, KeyPath.parse("description").orElseThrow(), string(about), tree.loc());
+        try {
+            Scenario scenario = ScenarioLoader.read(spec.sourceFile() + " cell " + number, tree);
+            return new Cell.Playable(index, id, values, scenario, YamlTree.write(tree));
+        } catch (Problem p) {
+            for (Insert i : inserts) {
+                CampaignSpec.Axis axis = spec.matrix().get(i.axis());
+                // Compared by identity: the base scenario's nodes carry line:columns in its own file, which may
+                // equal the spec's. The keys and mappings the matrix created are at the matrix key (TreeEdit).
+                if (p.loc() == axis.keyLoc()) {
+                    throw new Problem(axis.keyLoc(), "matrix: " + axis.key() + ": " + p.getMessage());
+                }
+                if (isIn(p.loc(), i.node())) {
+                    ValueFate t = fates[i.axis()][i.value()];
+                    t.rejectedHere++;
+                    if (t.example == null) {
+                        t.where = i.node().loc();
+                        t.example = "cell " + id + ": " + p.getMessage();
+                    }
                 }
             }
-            if (text.locsOf(i.node()).contains(at)) {
-                ValueFate t = fates[i.axis()][i.value()];
-                t.rejectedHere++;
-                if (t.example == null) {
-                    t.where = i.node().loc();
-                    t.example = "cell " + id + ": " + error.message();
-                }
-            }
+            return new Cell.Skipped(index, id, values, p.getMessage());
         }
-        return new Cell.Skipped(index, id, values, error.message());
+    }
+
+    /** Whether {@code at} is the location object of {@code node} or of a key or value inside it. */
+    private static boolean isIn(Loc at, Node node) {
+        if (node.loc() == at) {
+            return true;
+        }
+        if (node instanceof MapNode m) {
+            return m.entries().stream().anyMatch(e -> e.keyLoc() == at || isIn(at, e.value()));
+        }
+        return node instanceof SeqNode s && s.items().stream().anyMatch(item -> isIn(at, item));
     }
 
     private static String describe(Map<String, Object> values) {

@@ -14,16 +14,14 @@ import org.memtypelab.lab.scenario.YamlTree.SeqNode;
 
 /**
  * Sets one key path of a scenario's YAML tree to a value, as a new tree (the trees are immutable). Missing mappings
- * on the way are created ({@code platform.kvm} on a base without {@code platform}); a list item must exist.
+ * on the way are created ({@code platform.kvm} on a base without {@code platform}); a list item must exist. The value
+ * keeps its own locations, and a key or mapping the edit creates is located where the edit was asked for, so the
+ * scenario loader reports a problem with either at its origin (for a campaign cell, the spec's matrix).
  */
 final class TreeEdit {
 
-    /** The edited tree and the entries the edit created (keys the tree did not have before). */
-    record Edited(MapNode root, List<Entry> created) {}
-
     private final KeyPath path;
     private final Loc where;
-    private final List<Entry> created = new ArrayList<>();
 
     private TreeEdit(KeyPath path, Loc where) {
         this.path = path;
@@ -33,12 +31,11 @@ final class TreeEdit {
     /**
      * Sets {@code path} in {@code root} to {@code value}.
      *
-     * @param where reported when the path does not fit the tree (a key below a scalar, an item past a list's end)
+     * @param where the location of the keys and mappings the edit creates, and reported when the path does not fit
+     *     the tree (a key below a scalar, an item past a list's end)
      */
-    static Edited set(MapNode root, KeyPath path, Node value, Loc where) {
-        TreeEdit edit = new TreeEdit(path, where);
-        MapNode out = (MapNode) edit.set(root, 0, value);
-        return new Edited(out, List.copyOf(edit.created));
+    static MapNode set(MapNode root, KeyPath path, Node value, Loc where) {
+        return (MapNode) new TreeEdit(path, where).set(root, 0, value);
     }
 
     /** {@code root} without its top-level {@code key}. */
@@ -58,9 +55,7 @@ final class TreeEdit {
             List<Entry> entries = new ArrayList<>(map.entries());
             int at = indexOf(entries, k.name());
             if (at < 0) {
-                Entry e = new Entry(k.name(), map.loc(), set(emptyMap(map.loc()), i + 1, value));
-                created.add(e);
-                entries.add(e);
+                entries.add(new Entry(k.name(), where, set(emptyMap(where), i + 1, value)));
             } else {
                 Entry old = entries.get(at);
                 entries.set(at, new Entry(old.key(), old.keyLoc(), set(old.value(), i + 1, value)));

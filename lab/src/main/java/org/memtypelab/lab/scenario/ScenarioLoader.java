@@ -59,18 +59,29 @@ public final class ScenarioLoader {
                             new Loc(1, 1),
                             "empty scenario file; required keys: name, steps; allowed keys: "
                                     + String.join(", ", TOP_KEYS)));
-            return new LoadResult.Loaded(read(root, sourceName));
+            return load(sourceName, root);
         } catch (Problem p) {
             return p.toError(sourceName);
         }
     }
 
-    /** The step kinds, comma-separated, for messages. */
-    static String stepKinds() {
-        return Stream.of(StepKind.values()).map(StepKind::label).collect(Collectors.joining(", "));
+    /**
+     * Loads an already-parsed scenario: a tree from {@link YamlTree#parse}, or one built or edited from such trees.
+     * An error is at the location its offending node carries.
+     */
+    public static LoadResult load(String sourceName, Node root) {
+        try {
+            return new LoadResult.Loaded(read(sourceName, root));
+        } catch (Problem p) {
+            return p.toError(sourceName);
+        }
     }
 
-    private static Scenario read(Node root, String sourceName) {
+    /**
+     * As {@link #load(String, Node)}, but a mistake is thrown: its {@link Problem#loc()} is the very {@link Loc} object
+     * of the offending node or key, so a caller that assembled the tree can tell which of its parts it came from.
+     */
+    public static Scenario read(String sourceName, Node root) {
         Fields top = Fields.document(root, "scenario file", TOP_KEYS);
         String name = top.name("scenario");
         String description = top.optString("description").orElse("");
@@ -92,6 +103,11 @@ public final class ScenarioLoader {
                 .map(n -> ExpectReader.read(n, steps, stepReader.buffers().keySet()))
                 .orElse(Expect.NONE);
         return new Scenario(name, description, seed, platform, qemu, gpu, migration, steps, faults, expect, sourceName);
+    }
+
+    /** The step kinds, comma-separated, for messages. */
+    static String stepKinds() {
+        return Stream.of(StepKind.values()).map(StepKind::label).collect(Collectors.joining(", "));
     }
 
     private static Platform platform(Node node) {

@@ -3,12 +3,23 @@ package org.memtypelab.lab.scenario;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -16,7 +27,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * A YAML document read with Jackson's YAML parser into plain nodes that remember where each key and value was
  * written, so that every later check can point at it. Nothing is ever bound to a class named in the file: tags and
- * aliases are refused.
+ * aliases are refused. A tree (an edited one too) is written back with Jackson's YAML generator.
  */
 public final class YamlTree {
 
@@ -56,6 +67,13 @@ public final class YamlTree {
     private static final int MAX_DEPTH = 32;
     private static final YAMLFactory FACTORY =
             YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final YAMLMapper BLOCK = writer(YAMLFactory.builder().build())
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build();
+    private static final YAMLMapper FLOW =
+            writer(YAMLFactory.builder().dumperOptions(flowStyle()).build()).build();
 
     private final YAMLParser parser;
 
@@ -98,6 +116,82 @@ public final class YamlTree {
         } catch (IOException e) {
             throw new Problem(new Loc(1, 1), "cannot read YAML: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code root} as a YAML document that {@link #parse} reads back as the same tree, locations aside: strings stay
+     * strings, integers and booleans are written as the values the scenario loader reads ({@code 0xab} as 171,
+     * {@code on} as true), a float as a decimal where that keeps its text ({@code 6.10}), else as a string of that text.
+     */
+    public static String write(Node root) {
+        return write(BLOCK, root);
+    }
+
+    /** {@code node} on one line, in flow style, for messages: {@code {buffer: b0, flags: [kvm-mem-dma]}}. */
+    public static String flow(Node node) {
+        return write(FLOW, node).strip();
+    }
+
+    private static String write(YAMLMapper mapper, Node node) {
+        try {
+            return mapper.writeValueAsString(json(node));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always writes
+        }
+    }
+
+    /** Strings plain only where YAML reads them back as the same string, else quoted ({@code "6.10"}, {@code "off"}). */
+    private static YAMLMapper.Builder writer(YAMLFactory factory) {
+        return YAMLMapper.builder(factory)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES, YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER, YAMLGenerator.Feature.SPLIT_LINES);
+    }
+
+    private static DumperOptions flowStyle() {
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
+        o.setSplitLines(false);
+        return o;
+    }
+
+    private static JsonNode json(Node node) {
+        if (node instanceof MapNode m) {
+            ObjectNode out = JSON.objectNode();
+            m.entries().forEach(e -> out.set(e.key(), json(e.value())));
+            return out;
+        }
+        if (node instanceof SeqNode s) {
+            ArrayNode out = JSON.arrayNode();
+            s.items().forEach(i -> out.add(json(i)));
+            return out;
+        }
+        Scalar s = (Scalar) node;
+        return switch (s.type()) {
+            case STRING -> JSON.textNode(s.text());
+            case INTEGER -> integer(s.text());
+            case FLOAT -> decimal(s.text());
+            case BOOLEAN -> JSON.booleanNode(Values.bool(s, ""));
+            case NULL -> JSON.nullNode();
+        };
+    }
+
+    /** An integer {@link Values} cannot read ({@code 0b101}, past a long) the loader reads like a string: so written. */
+    private static JsonNode integer(String text) {
+        OptionalLong v = Values.parseInteger(text);
+        return v.isPresent() ? JSON.numberNode(v.getAsLong()) : JSON.textNode(text);
+    }
+
+    /** The loader reads a float only as its text (an unquoted {@code kvm: 6.10} is kernel 6.10), so that is kept. */
+    private static JsonNode decimal(String text) {
+        try {
+            BigDecimal d = new BigDecimal(text);
+            if (d.toString().equals(text)) {
+                return DecimalNode.valueOf(d);
+            }
+        } catch (NumberFormatException e) {
+            // .inf, .nan, 1_000.5: written as the text
+        }
+        return JSON.textNode(text);
     }
 
     private Node node(JsonToken token, int depth) throws IOException {
