@@ -2,7 +2,9 @@ package org.memtypelab.monitor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -39,8 +41,14 @@ public final class CoherencyMonitor extends AbstractBehavior<Object> {
     private record Retry(Report report, int attempt) {}
 
     private final TimerScheduler<Object> timers;
+    private static final Coherence UNTIL_REPORTED = new Coherence(CpuVendor.INTEL, true);
+
     private String runId = "";
-    private CoherencyLedger ledger = new CoherencyLedger(new Coherence(CpuVendor.INTEL, true));
+    /**
+     * Events by run: on a reused cluster a delayed or resent event of an earlier run can arrive after the next run's
+     * reset, and must not count there. A monitor that took over mid-run keeps whatever run arrives.
+     */
+    private final Map<String, CoherencyLedger> ledgers = new HashMap<>();
 
     public static Behavior<MonitorProtocol.Command> create() {
         return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(t -> new CoherencyMonitor(ctx, t)))
@@ -56,7 +64,10 @@ public final class CoherencyMonitor extends AbstractBehavior<Object> {
     public Receive<Object> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Observed.class, m -> {
-                    ledger.add(m.event());
+                    if (!runId.isEmpty() && !m.runId().isEmpty() && !m.runId().equals(runId)) {
+                        return this; // a late event of a run that is over (the conductor resets before each run)
+                    }
+                    ledger(m.runId().isEmpty() ? runId : m.runId()).add(m.event());
                     return this;
                 })
                 .onMessage(Reset.class, this::onReset)
@@ -67,18 +78,25 @@ public final class CoherencyMonitor extends AbstractBehavior<Object> {
 
     private Behavior<Object> onReset(Reset m) {
         runId = m.runId();
-        ledger = new CoherencyLedger(m.coherence());
+        ledgers.clear(); // earlier runs are over
+        ledgers.put(runId, new CoherencyLedger(m.coherence()));
         timers.cancelAll();
         m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "monitor reset for " + runId, 0));
         return this;
     }
 
+    private CoherencyLedger ledger(String run) {
+        return ledgers.computeIfAbsent(run, k -> new CoherencyLedger(UNTIL_REPORTED));
+    }
+
     private Behavior<Object> answer(Report r, int attempt) {
+        CoherencyLedger ledger = ledger(r.runId());
         if (!r.runId().equals(runId)) {
             // this instance took over after the run's Reset (restart or hand-over): keep what arrived, judge it on
             // the run's platform, and ask every node below for everything else
             runId = r.runId();
             ledger = ledger.on(r.coherence());
+            ledgers.put(runId, ledger);
         }
         List<CoherencyLedger.Gap> gaps = new ArrayList<>();
         for (NodeMark mark : r.marks()) {

@@ -35,7 +35,6 @@ class CoherencyMonitorTest {
 
     static final Coherence PLATFORM = new Coherence(CpuVendor.INTEL, true);
 
-
     private static final Duration QUIET = Duration.ofMillis(200);
     private static final String GPU = "gpu-process-node";
     private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
@@ -135,6 +134,20 @@ class CoherencyMonitorTest {
         monitor.tell(new Observed(RUN.get(1)));
 
         assertCompleteWithHazard(report("run-1", 3));
+    }
+
+    @Test
+    void aLateEventOfAnEarlierRunDoesNotCountInTheNextOne() {
+        reset("run-2");
+        // run-1's events arrive late (a delay fault, a resend) after run-2's reset: on a reused cluster they must
+        // not add a GPU mapping to run-2's buffer (found by a 1,020-run campaign: a false non-snooped-dma hazard)
+        RUN.forEach(e -> monitor.tell(new Observed(e, "run-1")));
+
+        MonitorReport report = report("run-2", 0);
+
+        assertThat(report.events()).isZero();
+        assertThat(report.hazards()).isEmpty();
+        assertThat(report.verdict()).isEqualTo(Verdict.CONSISTENT);
     }
 
     @Test

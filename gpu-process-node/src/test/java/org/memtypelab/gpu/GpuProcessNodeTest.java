@@ -225,7 +225,8 @@ class GpuProcessNodeTest {
 
         assertThat(mark).isEqualTo(new NodeMark(GpuProcessNode.NODE, INCARNATION, 3, mark.resendTo()));
         assertThat(other.receiveSeveralMessages(2))
-                .containsExactly(new Observed(sent.get(1)), new Observed(sent.get(2)));
+                .extracting(m -> ((Observed) m).event())
+                .containsExactly(sent.get(1), sent.get(2));
         other.expectNoMessage(QUIET);
         monitor.expectNoMessage(QUIET);
     }

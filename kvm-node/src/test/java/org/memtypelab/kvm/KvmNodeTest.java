@@ -225,7 +225,8 @@ class KvmNodeTest {
 
         assertThat(mark).isEqualTo(new NodeMark(KvmNode.NODE, INCARNATION, 3, mark.resendTo()));
         assertThat(other.receiveSeveralMessages(2))
-                .containsExactly(new Observed(sent.get(0)), new Observed(sent.get(2)));
+                .extracting(m -> ((Observed) m).event())
+                .containsExactly(sent.get(0), sent.get(2));
         other.expectNoMessage(QUIET);
         monitor.expectNoMessage(QUIET);
     }

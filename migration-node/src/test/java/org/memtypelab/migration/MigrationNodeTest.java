@@ -110,7 +110,7 @@ class MigrationNodeTest {
         StepDone done = reply.receiveMessage();
 
         assertThat(asked.policy()).isEqualTo(MigrationPolicy.STATUS_QUO);
-        assertThat(asked.stamp()).isEqualTo(new Stamp(7, 22, MigrationNode.NODE));
+        assertThat(asked.stamp()).isEqualTo(new Stamp(7, 22, MigrationNode.NODE, "run-1"));
         assertThat(done.migration())
                 .isEqualTo(new MigrationOutcome(MigrationOutcome.Status.BLOCKED, "virgl is not yet migratable"));
         assertThat(done.ok())
@@ -529,7 +529,7 @@ class MigrationNodeTest {
         mark.resendTo().tell(new NodeCommand.ResendTo(INCARNATION, List.of(2L), other.ref()));
 
         assertThat(mark).isEqualTo(new NodeMark(MigrationNode.NODE, INCARNATION, 3, mark.resendTo()));
-        assertThat(other.receiveMessage()).isEqualTo(new Observed(sent.get(1)));
+        assertThat(((Observed) other.receiveMessage()).event()).isEqualTo(sent.get(1));
         other.expectNoMessage(QUIET);
         monitor.expectNoMessage(QUIET);
     }

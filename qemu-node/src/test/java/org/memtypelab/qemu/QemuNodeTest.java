@@ -256,7 +256,7 @@ class QemuNodeTest {
         mark.resendTo().tell(new NodeCommand.ResendTo(INCARNATION, List.of(2L), other.ref()));
 
         assertThat(mark).isEqualTo(new NodeMark(QemuNode.NODE, INCARNATION, 2, mark.resendTo()));
-        assertThat(other.receiveMessage()).isEqualTo(new Observed(gone));
+        assertThat(((Observed) other.receiveMessage()).event()).isEqualTo(gone);
         other.expectNoMessage(QUIET);
         monitor.expectNoMessage(QUIET);
     }

@@ -44,6 +44,7 @@ public final class NodeJournal {
     private List<Outgoing> current = new ArrayList<>();
     private String currentCommand = "";
     private FaultState faults = new FaultState("", 0);
+    private String runId = "";
     private long lamport;
     private long lines;
     private TraceWriter trace;
@@ -84,6 +85,7 @@ public final class NodeJournal {
         handled.clear();
         current = new ArrayList<>();
         faults = new FaultState(node, setup.seed());
+        runId = setup.runId();
         lamport = 0;
         lines = 0;
         trace = TraceWriter.open(Path.of(setup.traceDir()), node);
@@ -102,6 +104,10 @@ public final class NodeJournal {
      */
     public boolean command(Stamp stamp, String what) {
         received(stamp, what);
+        if (!stamp.runId().isEmpty() && !stamp.runId().equals(runId)) {
+            record("stale", fields("what", what, "run", stamp.runId()), stamp.step());
+            return true; // a late copy of an earlier run's command: acting on it would change this run
+        }
         String key = stamp.step() + "/" + what;
         List<Outgoing> before = handled.get(key);
         if (before != null) {
@@ -126,7 +132,7 @@ public final class NodeJournal {
     public Stamp sending(int step, String what) {
         lamport++;
         record("send", fields("what", what), step);
-        return new Stamp(step, lamport, node);
+        return new Stamp(step, lamport, node, runId);
     }
 
     /** Records a decision (a model's answer) before the node replies. */
@@ -167,7 +173,7 @@ public final class NodeJournal {
             Event e = new Event(node, incarnation, events.size() + 1, step, lamport, o);
             record("event", fields("seq", e.seq(), "observation", TraceWriter.JSON.valueToTree(o)), step);
             events.add(e);
-            deliver(new Outgoing(monitor.unsafeUpcast(), "monitor", new Observed(e)), step);
+            deliver(new Outgoing(monitor.unsafeUpcast(), "monitor", new Observed(e, runId)), step);
         }
     }
 
@@ -191,7 +197,7 @@ public final class NodeJournal {
         for (long s : r.seqs()) {
             if (s >= 1 && s <= events.size()) {
                 Event e = events.get((int) s - 1);
-                deliver(new Outgoing(r.monitor().unsafeUpcast(), "monitor", new Observed(e)), e.step());
+                deliver(new Outgoing(r.monitor().unsafeUpcast(), "monitor", new Observed(e, runId)), e.step());
             }
         }
     }

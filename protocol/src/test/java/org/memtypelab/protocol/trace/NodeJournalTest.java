@@ -289,7 +289,7 @@ class NodeJournalTest {
         Stamp sent = j.sending(2, "guest-map b0 to qemu-node");
         j.received(new Stamp(3, 0), "guest-read");
 
-        assertThat(sent).isEqualTo(new Stamp(2, 12, NODE));
+        assertThat(sent).isEqualTo(new Stamp(2, 12, NODE, "run-1"));
         assertThat(new Stamp(3, 0).from()).isEqualTo("conductor");
         List<JsonNode> recv = lines(trace(), "recv");
         assertThat(recv).extracting(l -> l.get("from").asText()).containsExactly(QEMU, "conductor");
@@ -329,7 +329,7 @@ class NodeJournalTest {
         TestProbe<MonitorProtocol.Command> other = kit.createTestProbe(MonitorProtocol.Command.class);
 
         j.resend(new NodeCommand.ResendTo(INCARNATION, List.of(2L, 0L, 4L), other.ref()));
-        assertThat(other.receiveMessage()).isEqualTo(new Observed(events.get(1)));
+        assertThat(other.receiveMessage()).isEqualTo(new Observed(events.get(1), "run-1"));
         other.expectNoMessage(QUIET);
 
         j.resend(new NodeCommand.ResendTo(INCARNATION + 1, List.of(1L, 2L, 3L), other.ref()));
@@ -349,7 +349,7 @@ class NodeJournalTest {
         other.expectNoMessage(QUIET);
         j.resend(new NodeCommand.ResendTo(INCARNATION, List.of(1L), other.ref()));
 
-        assertThat(other.receiveMessage()).isEqualTo(new Observed(e));
+        assertThat(other.receiveMessage()).isEqualTo(new Observed(e, "run-1"));
         assertThat(lines(trace(), "fault"))
                 .extracting(l -> l.get("step").asInt())
                 .containsExactly(5);
