@@ -63,8 +63,8 @@ public final class FaultState {
             if (remaining.get(i) > 0 && r.matches(node, to, kind)) {
                 remaining.set(i, remaining.get(i) - 1);
                 if (r.probability() >= 1.0 || random.nextDouble() < r.probability()) {
-                    return new Decision(r.action(), r.delayMs(), r.action().label() + " " + node + "->" + to + " "
-                            + kind);
+                    return new Decision(
+                            r.action(), r.delayMs(), r.action().label() + " " + node + "->" + to + " " + kind);
                 }
             }
         }
