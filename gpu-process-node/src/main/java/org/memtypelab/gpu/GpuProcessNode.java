@@ -19,13 +19,13 @@ import org.memtypelab.protocol.node.GpuProtocol.RendererAccess;
 import org.memtypelab.protocol.node.GpuProtocol.SaveBlobs;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeControl;
-import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeShell;
 
 /** gpu-process-node: the vhost-user-gpu / virglrenderer process, a thin shell around {@link GpuProcessModel}. */
 public final class GpuProcessNode extends AbstractBehavior<GpuProtocol.Command> {

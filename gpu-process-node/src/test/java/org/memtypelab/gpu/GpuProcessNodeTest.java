@@ -44,7 +44,7 @@ import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.TraceWriter;
+import org.memtypelab.runtime.trace.TraceWriter;
 
 /** gpu-process-node as an actor: allocates and maps buffers, exports dma-bufs to qemu-node, runs GPU accesses. */
 class GpuProcessNodeTest {

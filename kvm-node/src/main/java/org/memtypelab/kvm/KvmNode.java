@@ -20,11 +20,11 @@ import org.memtypelab.protocol.node.KvmProtocol.SetMemoryRegion;
 import org.memtypelab.protocol.node.KvmProtocol.StartDirtyLog;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeControl;
-import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeShell;
 
 /** kvm-node: one VM in KVM, a thin shell around {@link KvmModel}. */
 public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {

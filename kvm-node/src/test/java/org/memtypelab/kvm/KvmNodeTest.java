@@ -40,7 +40,7 @@ import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.TraceWriter;
+import org.memtypelab.runtime.trace.TraceWriter;
 
 /** kvm-node as an actor: it answers every step, numbers its events for the monitor, traces before it replies. */
 class KvmNodeTest {

@@ -27,12 +27,12 @@ import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol.Migrate;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeControl;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeJournal;
 
 /**
  * migration-node: the live-migration thread. Asks QEMU for blockers, then copies blob pages through QEMU's mapping

@@ -44,7 +44,7 @@ import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.TraceWriter;
+import org.memtypelab.runtime.trace.TraceWriter;
 
 /** migration-node as an actor: asks qemu-node for blockers, then copies, saves or skips the blobs per policy. */
 class MigrationNodeTest {

@@ -1,4 +1,4 @@
 package org.memtypelab.protocol;
 
-/** Marker for every message that crosses node boundaries; bound to Jackson CBOR in {@code memtype-lab.conf}. */
+/** Marker for every message that crosses node boundaries; bound to Jackson CBOR in {@code memtype-lab-serialization.conf}. */
 public interface CborSerializable {}

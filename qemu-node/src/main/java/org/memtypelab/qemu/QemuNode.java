@@ -13,8 +13,6 @@ import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeControl;
-import org.memtypelab.protocol.node.NodeShell;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.QemuProtocol.GetMigrationInfo;
@@ -24,7 +22,9 @@ import org.memtypelab.protocol.node.QemuProtocol.UnmapBlob;
 import org.memtypelab.protocol.node.QemuProtocol.WalkMemslots;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeShell;
 
 /** qemu-node: QEMU's virtio-gpu, a thin shell around {@link QemuModel}; memslots go on to kvm-node. */
 public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {

@@ -46,7 +46,7 @@ import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.protocol.trace.TraceWriter;
+import org.memtypelab.runtime.trace.TraceWriter;
 
 /** qemu-node as an actor: imports dma-bufs, hands blob memslots to kvm-node, answers migration's questions. */
 class QemuNodeTest {

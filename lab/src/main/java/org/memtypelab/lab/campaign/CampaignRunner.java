@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.LabCluster;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /**
  * Runs a campaign: each worker forms one cluster, keeps it warm, and plays run after run on it, taking the next run

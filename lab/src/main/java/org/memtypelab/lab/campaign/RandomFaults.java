@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.lab.run.FaultPlan;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.scenario.Scenario;
 
 /**

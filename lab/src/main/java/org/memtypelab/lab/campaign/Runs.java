@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.FaultPlan;
 import org.memtypelab.lab.run.ResultDocument;
 import org.memtypelab.lab.run.RunFiles;
 import org.memtypelab.lab.run.RunOutcome;
 import org.memtypelab.lab.run.TraceTruth;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.scenario.Scenario;
 
 /** Plays one campaign run on a warm cluster's conductor and writes its directory like {@code run} does. */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /** One child JVM of a {@link ProcessCluster}: its process, the lines it printed on stdout and its stderr log. */
 public final class NodeProcess {

@@ -15,8 +15,8 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
-import org.memtypelab.protocol.cluster.NodeConfig;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.runtime.cluster.NodeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -27,8 +27,8 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.memtypelab.protocol.cluster.NodeConfig;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.runtime.cluster.NodeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

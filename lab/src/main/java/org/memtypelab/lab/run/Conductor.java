@@ -20,13 +20,12 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.core.fault.FaultState;
-import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.core.migration.MigrationOutcome;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
@@ -38,7 +37,7 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.protocol.scenario.Scenario;
 import org.memtypelab.protocol.scenario.Step;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.runtime.NodeJournal;
 
 /**
  * The conductor: finds the nodes, sets up a run, arms each step's faults, drives the steps one by one through
@@ -68,7 +67,6 @@ public final class Conductor {
     private final ActorRef<MonitorProtocol.Command> monitor;
     private final Map<NodeRole, ActorRef<?>> refs = new LinkedHashMap<>();
     private NodeJournal journal;
-    private FaultState faults;
     private RunSetup setup;
     private final Set<NodeRole> down = EnumSet.noneOf(NodeRole.class);
     private final List<NodeMark> deadMarks = new ArrayList<>();
@@ -90,8 +88,7 @@ public final class Conductor {
         long start = System.nanoTime();
         List<StepRecord> steps = new ArrayList<>();
         MigrationOutcome migrated = new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, "");
-        journal = new NodeJournal("conductor", 1, monitor);
-        faults = new FaultState("conductor", seed);
+        journal = new NodeJournal("conductor", 1, monitor, system.scheduler(), system.executionContext());
         down.clear();
         deadMarks.clear();
         injected.clear();
@@ -142,11 +139,9 @@ public final class Conductor {
             String incomplete = report.unobserved().isEmpty()
                     ? ""
                     : "the monitor could not observe every event: " + report.unobserved();
-            return new RunOutcome(
-                    steps, migrated, report, incomplete, millisSince(start), lost(), Map.copyOf(injected));
+            return new RunOutcome(steps, migrated, report, incomplete, millisSince(start), lost(), injected());
         } catch (Incomplete e) {
-            return new RunOutcome(
-                    steps, migrated, null, e.getMessage(), millisSince(start), lost(), Map.copyOf(injected));
+            return new RunOutcome(steps, migrated, null, e.getMessage(), millisSince(start), lost(), injected());
         } finally {
             journal.close();
         }
@@ -175,13 +170,10 @@ public final class Conductor {
         journal.decided(n, "inject " + a);
         if (a instanceof FaultPlan.Messages m) {
             arm(n, m.rules(), List.of(), false);
-            faults.arm(m.rules());
         } else if (a instanceof FaultPlan.Partition p) {
             arm(n, List.of(), p.groups(), false);
-            faults.partition(p.groups());
         } else if (a instanceof FaultPlan.Heal) {
             arm(n, List.of(), List.of(), true);
-            faults.heal();
         } else if (a instanceof FaultPlan.Kill k) {
             kill(k.node(), n);
         } else if (a instanceof FaultPlan.Restart r) {
@@ -190,7 +182,9 @@ public final class Conductor {
         count(a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** Arms the same faults in every live node's outbox and in the conductor's own. */
     private void arm(int n, List<MessageRule> rules, List<Set<String>> partition, boolean heal) throws Incomplete {
+        journal.arm(n, rules, partition, heal);
         for (NodeRole role : NODES) {
             if (!down.contains(role)) {
                 this.<StepDone, Arm>control(role, r -> new Arm(n, rules, partition, heal, r), "arm");
@@ -270,28 +264,16 @@ public final class Conductor {
                 + " attempts of " + attempt.toMillis() + " ms");
     }
 
-    /** The conductor's outbox: the same fault decisions the nodes make. */
+    /** Sends a command through the conductor's outbox: the same one, with the same fault decisions, nodes use. */
     private <T> void send(ActorRef<T> to, String toNode, T command, int n) {
-        FaultState.Decision d = faults.decide(toNode, command.getClass().getSimpleName());
-        if (d.deliver()) {
-            to.tell(command);
-            return;
-        }
-        journal.decided(n, "fault " + d.because());
-        count("messages_" + d.action().label());
-        switch (d.action()) {
-            case DROP -> {}
-            case DUPLICATE -> {
-                to.tell(command);
-                to.tell(command);
-            }
-            case DELAY, REORDER ->
-                system.scheduler()
-                        .scheduleOnce(
-                                Duration.ofMillis(Math.max(1, d.delayMs())),
-                                () -> to.tell(command),
-                                system.executionContext());
-        }
+        journal.resend(to, toNode, command, n);
+    }
+
+    /** What the conductor armed or injected itself, with what its own outbox did to its commands. */
+    private Map<String, Integer> injected() {
+        Map<String, Integer> all = new LinkedHashMap<>(injected);
+        journal.injected().forEach((k, v) -> all.merge(k, v, Integer::sum));
+        return Map.copyOf(all);
     }
 
     private void count(String what) {

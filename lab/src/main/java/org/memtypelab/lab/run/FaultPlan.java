@@ -3,8 +3,8 @@ package org.memtypelab.lab.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.memtypelab.core.fault.MessageRule;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.scenario.Fault;
 import org.memtypelab.protocol.scenario.Scenario;
 

@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.ProcessCluster;
 import org.memtypelab.lab.cluster.TestCluster;
-import org.memtypelab.protocol.cluster.NodeConfig;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.runtime.cluster.NodeConfig;
 
 /** The cluster a run plays on: every role in this JVM (embedded), or one JVM per node role plus this one. */
 public interface LabCluster extends AutoCloseable {

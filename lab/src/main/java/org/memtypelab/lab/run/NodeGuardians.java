@@ -15,7 +15,7 @@ import org.memtypelab.gpu.GpuProcessNode;
 import org.memtypelab.kvm.KvmNode;
 import org.memtypelab.migration.MigrationNode;
 import org.memtypelab.monitor.CoherencyMonitor;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.qemu.QemuNode;
 

@@ -3,7 +3,7 @@ package org.memtypelab.lab.run;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.memtypelab.core.memslot.MemslotFlag;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol;

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.memtypelab.lab.scenario.YamlTree.Node;
 import org.memtypelab.lab.scenario.YamlTree.SeqNode;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.scenario.Fault;
 import org.memtypelab.protocol.scenario.Step;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.lab.run.LabCluster;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /** Tiny campaigns on one warm embedded cluster (real Artery, ports 0), shared by every test here. */
 class CampaignEndToEndTest {

@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.memtypelab.lab.run.FaultPlan;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /** Laws every random fault plan obeys, whatever the seed and counts. */
 class RandomFaultsProperties {

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.lab.run.FaultPlan;
 import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.scenario.Scenario;
 
 class RandomFaultsTest {

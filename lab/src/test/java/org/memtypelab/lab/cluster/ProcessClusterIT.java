@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /**
  * Three real node JVMs (process mode): they form a cluster, survive a {@code kill -9} of one, and die with close.

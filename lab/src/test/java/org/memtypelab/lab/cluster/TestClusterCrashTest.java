@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /** Crash and restart of one node in a four-node embedded cluster; every test leaves all four nodes Up. */
 class TestClusterCrashTest {

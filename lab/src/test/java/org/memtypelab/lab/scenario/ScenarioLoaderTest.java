@@ -26,7 +26,7 @@ import org.memtypelab.core.qemu.QemuConfig.BlobAccess;
 import org.memtypelab.core.qemu.QemuConfig.GpuMode;
 import org.memtypelab.core.qemu.QemuConfig.ImportMode;
 import org.memtypelab.core.qemu.QemuVersion;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.scenario.Expect;
 import org.memtypelab.protocol.scenario.ExpectedHazard;
 import org.memtypelab.protocol.scenario.Fault;

@@ -3,7 +3,6 @@ package org.memtypelab.protocol.node;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.memtypelab.core.fault.MessageRule;
 import org.memtypelab.protocol.CborSerializable;
 
 /**

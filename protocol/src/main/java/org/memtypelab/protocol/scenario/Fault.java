@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.memtypelab.protocol.cluster.NodeRole;
+import org.memtypelab.protocol.NodeRole;
 
 /** A fault armed when a given step begins (SCENARIOS.md, faults). */
 public record Fault(Trigger at, Action action) {

@@ -1,4 +1,4 @@
-package org.memtypelab.core.fault;
+package org.memtypelab.runtime.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.memtypelab.core.fault.MessageRule.Action;
+import org.memtypelab.protocol.node.MessageRule;
+import org.memtypelab.protocol.node.MessageRule.Action;
 
 /** One node's outgoing-message faults: armed rules with counts, selectors, partitions, and seeded decisions. */
-class FaultStateTest {
+class OutboxTest {
 
     private static final String KVM = "kvm-node";
     private static final String QEMU = "qemu-node";
@@ -19,7 +20,7 @@ class FaultStateTest {
 
     @Test
     void withNothingArmedEveryMessageIsDelivered() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
 
         assertThat(f.decide(QEMU, "StepDone").deliver()).isTrue();
         assertThat(f.decide("monitor", "Observed").deliver()).isTrue();
@@ -27,12 +28,12 @@ class FaultStateTest {
 
     @Test
     void aRuleHitsTheNextCountMatchingMessagesThenDelivers() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DROP, "", QEMU, 2, 0)));
 
-        FaultState.Decision first = f.decide(QEMU, "StepDone");
-        FaultState.Decision second = f.decide(QEMU, "StepDone");
-        FaultState.Decision third = f.decide(QEMU, "StepDone");
+        Outbox.Decision first = f.decide(QEMU, "StepDone");
+        Outbox.Decision second = f.decide(QEMU, "StepDone");
+        Outbox.Decision third = f.decide(QEMU, "StepDone");
 
         assertThat(first.deliver()).isFalse();
         assertThat(first.action()).isEqualTo(Action.DROP);
@@ -43,7 +44,7 @@ class FaultStateTest {
 
     @Test
     void countZeroMeansNoLimit() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", "", 0, 0)));
 
         assertThat(IntStream.range(0, 1000)
@@ -53,10 +54,10 @@ class FaultStateTest {
 
     @Test
     void aDelayCarriesItsDuration() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DELAY, "", "", 1, 750)));
 
-        FaultState.Decision d = f.decide(QEMU, "StepDone");
+        Outbox.Decision d = f.decide(QEMU, "StepDone");
 
         assertThat(d.action()).isEqualTo(Action.DELAY);
         assertThat(d.delayMs()).isEqualTo(750);
@@ -64,7 +65,7 @@ class FaultStateTest {
 
     @Test
     void selectorsMatchReceiverAndKindAndEmptyMatchesAnything() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(
                 new MessageRule(Action.DROP, "", QEMU, "MigrationInfo", 0, 1.0, 0),
                 new MessageRule(Action.DELAY, "", GPU, "", 0, 1.0, 10)));
@@ -80,7 +81,7 @@ class FaultStateTest {
 
     @Test
     void rulesFromAnotherSenderAreNotArmed() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DROP, QEMU, "", 0, 0), MessageRule.of(Action.DUPLICATE, KVM, "", 1, 0)));
 
         assertThat(f.decide(GPU, "StepDone").action())
@@ -93,7 +94,7 @@ class FaultStateTest {
 
     @Test
     void theFirstArmedMatchingRuleDecidesAndOnlyItsCountIsUsed() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DROP, "", "", 1, 0)));
         f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", "", 1, 0)));
 
@@ -104,10 +105,10 @@ class FaultStateTest {
 
     @Test
     void aPartitionDropsBetweenGroupsOnlyAndHealRestores() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.partition(List.of(Set.of(KVM, QEMU), Set.of(GPU)));
 
-        FaultState.Decision across = f.decide(GPU, "StepDone");
+        Outbox.Decision across = f.decide(GPU, "StepDone");
 
         assertThat(across.action()).isEqualTo(Action.DROP);
         assertThat(across.because()).startsWith("partition");
@@ -124,7 +125,7 @@ class FaultStateTest {
 
     @Test
     void aNodeInNoGroupReachesEveryone() {
-        FaultState f = new FaultState("conductor", 42);
+        Outbox f = new Outbox("conductor", 42);
         f.partition(List.of(Set.of(KVM), Set.of(GPU)));
 
         assertThat(f.decide(KVM, "StepDone").deliver()).isTrue();
@@ -133,7 +134,7 @@ class FaultStateTest {
 
     @Test
     void aPartitionWinsOverRulesAndDoesNotUseTheirCounts() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(MessageRule.of(Action.DUPLICATE, "", GPU, 1, 0)));
         f.partition(List.of(Set.of(KVM), Set.of(GPU)));
 
@@ -162,7 +163,7 @@ class FaultStateTest {
 
     @Test
     void aMissedDrawStillUsesUpTheCount() {
-        FaultState f = new FaultState(KVM, 42);
+        Outbox f = new Outbox(KVM, 42);
         f.arm(List.of(new MessageRule(Action.DROP, "", "", "", 10, 0.5, 0)));
 
         List<Boolean> dropped = new ArrayList<>();
@@ -191,12 +192,28 @@ class FaultStateTest {
 
     /** Which of {@code n} messages an unlimited drop rule with {@code p} hits, for a fresh state. */
     private static List<Boolean> hits(String node, long seed, double p, int n) {
-        FaultState f = new FaultState(node, seed);
+        Outbox f = new Outbox(node, seed);
         f.arm(List.of(new MessageRule(Action.DROP, "", "", "", 0, p, 0)));
         List<Boolean> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(!f.decide(GPU, "StepDone").deliver());
         }
         return out;
+    }
+
+    @Test
+    void aReorderHoldsTheMessageLongEnoughToBeOvertakenWhateverTheRuleSays() {
+        Outbox f = new Outbox("conductor", 42);
+        f.arm(List.of(MessageRule.of(Action.REORDER, "", "", 0, 1)));
+
+        List<Long> holds = IntStream.range(0, 200)
+                .mapToObj(i -> f.decide(QEMU, "GuestMap").delayMs())
+                .toList();
+
+        // the conductor's outbox is the nodes' outbox: a reorder is a hold of 20-119 ms, never the rule's 1 ms
+        assertThat(holds).allSatisfy(h -> assertThat(h).isBetween(20L, 119L));
+        assertThat(holds.stream().distinct().count())
+                .as("holds vary, so messages overtake each other")
+                .isGreaterThan(10);
     }
 }

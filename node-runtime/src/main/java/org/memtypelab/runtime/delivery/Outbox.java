@@ -1,19 +1,25 @@
-package org.memtypelab.core.fault;
+package org.memtypelab.runtime.delivery;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.memtypelab.protocol.node.MessageRule;
 
 /**
- * The message faults one node applies to its outgoing messages: armed rules with their remaining counts, and the
- * partition it is in. Decisions draw from a seeded {@link Random}, so the same seed and the same message order give
- * the same faults (DESIGN.md "Faults").
+ * The fault decisions of one outbox - a node's or the conductor's: armed rules with their remaining counts, and the
+ * partition the sender is in. Pure: decisions draw from a seeded {@link Random}, so the same seed and the same message
+ * order give the same faults (DESIGN.md "Faults"). The adapter that owns it sends, holds back or drops the message.
  */
-public final class FaultState {
+public final class Outbox {
 
-    /** What to do with one outgoing message. */
+    /** How long a reordered message is held back at least, and the spread above that: long enough to be overtaken. */
+    static final long REORDER_HOLD_MS = 20;
+
+    static final int REORDER_SPREAD_MS = 100;
+
+    /** What to do with one outgoing message; {@code delayMs} is how long a delayed or reordered one is held. */
     public record Decision(MessageRule.Action action, long delayMs, String because) {
         static final Decision DELIVER = new Decision(null, 0, "");
 
@@ -27,8 +33,9 @@ public final class FaultState {
     private final List<MessageRule> rules = new ArrayList<>();
     private final List<Integer> remaining = new ArrayList<>();
     private List<Set<String>> partition = List.of();
+    private long decided;
 
-    public FaultState(String node, long seed) {
+    public Outbox(String node, long seed) {
         this.node = node;
         this.random = new Random(seed ^ node.hashCode());
     }
@@ -55,6 +62,7 @@ public final class FaultState {
 
     /** Decides the fate of a message from this node to {@code to}, of class {@code kind}. */
     public Decision decide(String to, String kind) {
+        decided++;
         if (separated(node, to)) {
             return new Decision(MessageRule.Action.DROP, 0, "partition " + partition);
         }
@@ -63,8 +71,10 @@ public final class FaultState {
             if (remaining.get(i) > 0 && r.matches(node, to, kind)) {
                 remaining.set(i, remaining.get(i) - 1);
                 if (r.probability() >= 1.0 || random.nextDouble() < r.probability()) {
-                    return new Decision(
-                            r.action(), r.delayMs(), r.action().label() + " " + node + "->" + to + " " + kind);
+                    long hold = r.action() == MessageRule.Action.REORDER
+                            ? REORDER_HOLD_MS + Math.floorMod(decided * 37, REORDER_SPREAD_MS)
+                            : r.delayMs();
+                    return new Decision(r.action(), hold, r.action().label() + " " + node + "->" + to + " " + kind);
                 }
             }
         }

@@ -1,9 +1,7 @@
-package org.memtypelab.protocol.trace;
+package org.memtypelab.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,55 +10,50 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
-import org.memtypelab.core.fault.FaultState;
-import org.memtypelab.core.fault.MessageRule;
+import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.NodeMark;
 import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
+import org.memtypelab.runtime.delivery.Journal;
+import org.memtypelab.runtime.delivery.Outbox;
+import org.memtypelab.runtime.trace.TraceWriter;
 import scala.concurrent.ExecutionContext;
 
 /**
- * A node's memory of one run: its Lamport clock, its numbered events for the monitor (kept for resends), its trace
- * file, and its outbox. Every line is flushed before the node acts on what it records (DESIGN.md "Traces and
- * history"). Every protocol message the node sends goes through {@link #send}, where armed faults drop, delay,
- * duplicate or reorder it; commands are remembered with what they sent, so a retried or duplicated command is
- * answered again without acting twice.
+ * The Pekko driver of a node's (or the conductor's) {@link Journal} and {@link Outbox}: it writes the trace file,
+ * flushing every line before the node acts on what it records (DESIGN.md "Traces and history"), and sends, holds back
+ * or drops each protocol message as the outbox decides. Every protocol message goes through {@link #send}; commands
+ * are remembered with what they sent, so a retried or duplicated command is answered again without acting twice.
  */
 public final class NodeJournal {
 
-    /** One message this node sent while handling a command. */
+    /** One message sent: where to and what. */
     private record Outgoing(ActorRef<Object> to, String toNode, Object message) {}
 
-    private final String node;
-    private final long incarnation;
+    private final Journal<Outgoing> journal;
     private final ActorRef<MonitorProtocol.Command> monitor;
     private final Scheduler scheduler;
     private final ExecutionContext executor;
-    private final List<Event> events = new ArrayList<>();
-    private final Map<String, List<Outgoing>> handled = new HashMap<>();
-    private List<Outgoing> current = new ArrayList<>();
-    private String currentCommand = "";
-    private FaultState faults = new FaultState("", 0);
-    private String runId = "";
-    private long lamport;
+    private final Map<String, Integer> injected = new LinkedHashMap<>();
+    private Outbox outbox;
     private long lines;
     private TraceWriter trace;
 
-    /** A journal whose events go to {@code monitor} and whose delayed messages use {@code scheduler}. */
+    /** A journal whose events go to {@code monitor} and whose held-back messages use {@code scheduler}. */
     public NodeJournal(
             String node,
             long incarnation,
             ActorRef<MonitorProtocol.Command> monitor,
             Scheduler scheduler,
             ExecutionContext executor) {
-        this.node = node;
-        this.incarnation = incarnation;
+        this.journal = new Journal<>(node, incarnation);
         this.monitor = monitor;
         this.scheduler = scheduler;
         this.executor = executor;
+        this.outbox = new Outbox(node, 0);
     }
 
     /** A journal without a scheduler: delayed and reordered messages are sent at once (unit tests). */
@@ -69,70 +62,64 @@ public final class NodeJournal {
     }
 
     public String node() {
-        return node;
+        return journal.node();
     }
 
     public long incarnation() {
-        return incarnation;
+        return journal.incarnation();
     }
 
     /** Starts a run: a fresh event stream, the run's trace file, no faults armed. */
     public void start(RunSetup setup) {
-        if (trace != null) {
-            trace.close();
-        }
-        events.clear();
-        handled.clear();
-        current = new ArrayList<>();
-        faults = new FaultState(node, setup.seed());
-        runId = setup.runId();
-        lamport = 0;
+        close();
+        journal.start(setup.runId());
+        outbox = new Outbox(node(), setup.seed());
+        injected.clear();
         lines = 0;
-        trace = TraceWriter.open(Path.of(setup.traceDir()), node);
+        trace = TraceWriter.open(Path.of(setup.traceDir()), node());
         record("setup", fields("run", setup.runId(), "seed", setup.seed()), 0);
     }
 
     /** Records a received message and advances the Lamport clock past the sender's. */
     public void received(Stamp stamp, String what) {
-        lamport = Math.max(lamport, stamp.lamport()) + 1;
+        journal.received(stamp.lamport());
         record("recv", fields("what", what, "from", stamp.from()), stamp.step());
     }
 
     /**
-     * Records a received command. Returns true if the same command ({@code step}, {@code what}) was handled before:
-     * the messages it sent then are sent again (through the outbox) and the caller must not act again.
+     * Records a received command. Returns true if the same command ({@code step}, {@code what}) was handled before
+     * (the messages it sent then are sent again through the outbox) or belongs to an earlier run: the caller must
+     * not act.
      */
     public boolean command(Stamp stamp, String what) {
         received(stamp, what);
-        if (!stamp.runId().isEmpty() && !stamp.runId().equals(runId)) {
-            record("stale", fields("what", what, "run", stamp.runId()), stamp.step());
-            return true; // a late copy of an earlier run's command: acting on it would change this run
-        }
-        String key = stamp.step() + "/" + what;
-        List<Outgoing> before = handled.get(key);
-        if (before != null) {
-            record("duplicate", fields("what", what, "resent", before.size()), stamp.step());
-            for (Outgoing o : before) {
-                deliver(o, stamp.step());
+        switch (journal.command(stamp.step(), what, stamp.runId())) {
+            case STALE -> {
+                record("stale", fields("what", what, "run", stamp.runId()), stamp.step());
+                return true;
             }
-            return true;
+            case REPEATED -> {
+                List<Outgoing> before = journal.sentFor(stamp.step(), what);
+                record("duplicate", fields("what", what, "resent", before.size()), stamp.step());
+                before.forEach(o -> deliver(o, stamp.step()));
+                return true;
+            }
+            default -> {
+                return false;
+            }
         }
-        current = new ArrayList<>();
-        currentCommand = what;
-        handled.put(key, current);
-        return false;
     }
 
     /** The command being handled, as {@link #command} recorded it. */
     public String currentCommand() {
-        return currentCommand;
+        return journal.currentCommand();
     }
 
     /** Records a message to another node; returns the stamp to send with it. */
     public Stamp sending(int step, String what) {
-        lamport++;
+        long clock = journal.sending();
         record("send", fields("what", what), step);
-        return new Stamp(step, lamport, node, runId);
+        return new Stamp(step, clock, node(), journal.runId());
     }
 
     /** Records a decision (a model's answer) before the node replies. */
@@ -142,7 +129,9 @@ public final class NodeJournal {
 
     /** Sends a protocol message through the outbox, remembering it for the command being handled. */
     public <T> void send(ActorRef<T> to, String toNode, T message, int step) {
-        send(to, toNode, message, step, current);
+        Outgoing o = outgoing(to, toNode, message);
+        journal.remember(o);
+        deliver(o, step);
     }
 
     /**
@@ -150,73 +139,70 @@ public final class NodeJournal {
      * a migration), so a repeat of that command sends it again.
      */
     public <T> void sendFor(String what, ActorRef<T> to, String toNode, T message, int step) {
-        send(to, toNode, message, step, handled.computeIfAbsent(step + "/" + what, k -> new ArrayList<>()));
+        Outgoing o = outgoing(to, toNode, message);
+        journal.rememberFor(step, what, o);
+        deliver(o, step);
     }
 
     /** Sends a message again (a retry): through the outbox, but not remembered a second time. */
-    @SuppressWarnings("unchecked")
     public <T> void resend(ActorRef<T> to, String toNode, T message, int step) {
-        deliver(new Outgoing((ActorRef<Object>) to, toNode, message), step);
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> void send(ActorRef<T> to, String toNode, T message, int step, List<Outgoing> into) {
-        Outgoing o = new Outgoing((ActorRef<Object>) to, toNode, message);
-        into.add(o);
-        deliver(o, step);
+        deliver(outgoing(to, toNode, message), step);
     }
 
     /** Numbers, traces and sends observations to the monitor. */
     public void emit(int step, List<Observation> observations) {
         for (Observation o : observations) {
-            lamport++;
-            Event e = new Event(node, incarnation, events.size() + 1, step, lamport, o);
+            Event e = journal.event(step, o);
             record("event", fields("seq", e.seq(), "observation", TraceWriter.JSON.valueToTree(o)), step);
-            events.add(e);
-            deliver(new Outgoing(monitor.unsafeUpcast(), "monitor", new Observed(e, runId)), step);
+            deliver(outgoing(monitor, "monitor", new Observed(e, journal.runId())), step);
         }
     }
 
     /** Arms message rules, a partition or a heal (conductor control, never faulted). */
     public void arm(int step, List<MessageRule> rules, List<Set<String>> partition, boolean heal) {
-        faults.arm(rules);
+        outbox.arm(rules);
         if (!partition.isEmpty()) {
-            faults.partition(partition);
+            outbox.partition(partition);
         }
         if (heal) {
-            faults.heal();
+            outbox.heal();
         }
         record("arm", fields("rules", rules.size(), "partition", partition.toString(), "heal", heal), step);
     }
 
     /** Sends events again, for a monitor that found a gap (through the outbox: faults apply). */
     public void resend(NodeCommand.ResendTo r) {
-        if (r.incarnation() != incarnation) {
-            return; // that incarnation's events died with it
-        }
-        for (long s : r.seqs()) {
-            if (s >= 1 && s <= events.size()) {
-                Event e = events.get((int) s - 1);
-                deliver(new Outgoing(r.monitor().unsafeUpcast(), "monitor", new Observed(e, runId)), e.step());
-            }
+        for (Event e : journal.resendable(r.incarnation(), r.seqs())) {
+            deliver(outgoing(r.monitor(), "monitor", new Observed(e, journal.runId())), e.step());
         }
     }
 
     public long lamport() {
-        return lamport;
+        return journal.lamport();
     }
 
     public NodeMark mark(ActorRef<NodeCommand.ResendTo> self) {
-        return new NodeMark(node, incarnation, events.size(), self);
+        return new NodeMark(node(), incarnation(), journal.lastSeq(), self);
+    }
+
+    /** How many messages this outbox dropped, delayed, duplicated or reordered in the run, by {@code messages_<action>}. */
+    public Map<String, Integer> injected() {
+        return Map.copyOf(injected);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Outgoing outgoing(ActorRef<T> to, String toNode, Object message) {
+        return new Outgoing((ActorRef<Object>) to, toNode, message);
     }
 
     private void deliver(Outgoing o, int step) {
         String kind = o.message().getClass().getSimpleName();
-        FaultState.Decision d = faults.decide(o.toNode(), kind);
+        Outbox.Decision d = outbox.decide(o.toNode(), kind);
         if (d.deliver()) {
             o.to().tell(o.message());
             return;
         }
+        injected.merge("messages_" + d.action().label(), 1, Integer::sum);
         record("fault", fields("fault", d.action().label(), "to", o.toNode(), "message", kind), step);
         switch (d.action()) {
             case DROP -> {}
@@ -224,9 +210,7 @@ public final class NodeJournal {
                 o.to().tell(o.message());
                 o.to().tell(o.message());
             }
-            case DELAY -> later(o, Duration.ofMillis(Math.max(1, d.delayMs())));
-            // a reorder holds the message back long enough for later ones to overtake it
-            case REORDER -> later(o, Duration.ofMillis(20 + Math.floorMod(lines * 37, 100)));
+            case DELAY, REORDER -> later(o, Duration.ofMillis(Math.max(1, d.delayMs())));
         }
     }
 
@@ -251,10 +235,10 @@ public final class NodeJournal {
             return;
         }
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("node", node);
-        line.put("incarnation", incarnation);
+        line.put("node", node());
+        line.put("incarnation", incarnation());
         line.put("line", ++lines);
-        line.put("lamport", lamport);
+        line.put("lamport", journal.lamport());
         line.put("step", step);
         line.put("wall", System.currentTimeMillis());
         line.put("kind", kind);

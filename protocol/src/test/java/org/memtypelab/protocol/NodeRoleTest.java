@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.cluster;
+package org.memtypelab.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

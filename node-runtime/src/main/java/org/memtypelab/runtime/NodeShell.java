@@ -1,8 +1,9 @@
-package org.memtypelab.protocol.node;
+package org.memtypelab.runtime;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.memtypelab.core.coherency.Outcome;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.protocol.node.Stamp;
+import org.memtypelab.protocol.node.StepDone;
 
 /** What every node actor does with a model's outcome: trace the decision, tell the monitor, answer the step. */
 public final class NodeShell {

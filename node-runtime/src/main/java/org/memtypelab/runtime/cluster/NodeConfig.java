@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.cluster;
+package org.memtypelab.runtime.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.memtypelab.protocol.NodeRole;
 import org.slf4j.LoggerFactory;
 
 /** The Pekko configuration of one node: {@code memtype-lab.conf} plus its role, port, seed nodes and overrides. */

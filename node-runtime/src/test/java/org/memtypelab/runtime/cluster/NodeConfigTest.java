@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.cluster;
+package org.memtypelab.runtime.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.memtypelab.protocol.NodeRole;
 
 class NodeConfigTest {
 

@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.trace;
+package org.memtypelab.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.core.coherency.Who;
-import org.memtypelab.core.fault.MessageRule;
-import org.memtypelab.core.fault.MessageRule.Action;
 import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.QemuConfig;
+import org.memtypelab.protocol.node.MessageRule;
+import org.memtypelab.protocol.node.MessageRule.Action;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.Observed;
@@ -311,7 +311,7 @@ class NodeJournalTest {
         JsonNode observation = traced.get(0).get("observation");
         assertThat(observation.get("obs").asText()).isEqualTo("mapping-gone");
         assertThat(observation.get("buffer").asText()).isEqualTo("b0");
-        assertThat(TraceWriter.JSON.convertValue(observation, Observation.class))
+        assertThat(org.memtypelab.runtime.trace.TraceWriter.JSON.convertValue(observation, Observation.class))
                 .as("the type tag lets the trace be read back")
                 .isEqualTo(gone);
     }
@@ -455,7 +455,7 @@ class NodeJournalTest {
         try {
             List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("trace-" + NODE + ".jsonl"))) {
-                lines.add(TraceWriter.JSON.readTree(line));
+                lines.add(org.memtypelab.runtime.trace.TraceWriter.JSON.readTree(line));
             }
             return lines;
         } catch (IOException e) {

@@ -1,10 +1,14 @@
-package org.memtypelab.protocol.node;
+package org.memtypelab.runtime;
 
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.memtypelab.protocol.trace.NodeJournal;
+import org.memtypelab.protocol.node.Arm;
+import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.Peers;
+import org.memtypelab.protocol.node.Stamp;
+import org.memtypelab.protocol.node.StepDone;
 
 /**
  * The control messages every node actor answers the same way (marks, resends, armed faults, new peers), so each

@@ -1,9 +1,9 @@
-package org.memtypelab.core.fault;
+package org.memtypelab.protocol.node;
 
 import java.util.Locale;
 
 /**
- * One armed message fault (SCENARIOS.md "Faults"): what to do with the next {@code count} messages from {@code from}
+ * One armed message fault (docs/scenarios.md "Faults"): what to do with the next {@code count} messages from {@code from}
  * to {@code to} of {@code kind}, each hit with {@code probability}. Empty selectors match anything.
  *
  * @param count how many matching messages it affects; {@code 0} means no limit (campaigns use probabilities)
@@ -38,7 +38,8 @@ public record MessageRule(
         return new MessageRule(action, from, to, "", count, 1.0, delayMs);
     }
 
-    boolean matches(String sender, String receiver, String messageKind) {
+    /** Whether this rule selects a message from {@code sender} to {@code receiver} of {@code messageKind}. */
+    public boolean matches(String sender, String receiver, String messageKind) {
         return (from.isEmpty() || from.equals(sender))
                 && (to.isEmpty() || to.equals(receiver))
                 && (kind.isEmpty() || kind.equals(messageKind));

@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.cluster;
+package org.memtypelab.protocol;
 
 import java.util.Arrays;
 import java.util.Locale;

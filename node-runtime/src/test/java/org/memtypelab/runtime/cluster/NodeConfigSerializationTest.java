@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.cluster;
+package org.memtypelab.runtime.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.memtypelab.protocol.CborSerializable;
+import org.memtypelab.protocol.NodeRole;
 
 class NodeConfigSerializationTest {
 

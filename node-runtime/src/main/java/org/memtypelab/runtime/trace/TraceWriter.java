@@ -1,4 +1,4 @@
-package org.memtypelab.protocol.trace;
+package org.memtypelab.runtime.trace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
