@@ -2,14 +2,13 @@ package org.memtypelab.core.coherency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.coherency.Coherence.Relation;
 import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.memtype.MemType;
@@ -83,27 +82,26 @@ class CoherenceTest {
         assertThat(new Coherence(cpu, selfSnoop).why(type(a), type(b))).contains(cited);
     }
 
-    @Provide
-    Arbitrary<MemType> anyType() {
-        return Arbitraries.of(MemType.class);
+    /** Every CPU vendor, with and without self-snoop, and every ordered pair of memory types. */
+    static Stream<Arguments> everyPlatformAndTypePair() {
+        return Arrays.stream(CpuVendor.values())
+                .flatMap(cpu -> Stream.of(false, true)
+                        .flatMap(selfSnoop -> Arrays.stream(MemType.values())
+                                .flatMap(a ->
+                                        Arrays.stream(MemType.values()).map(b -> Arguments.of(cpu, selfSnoop, a, b)))));
     }
 
-    @Property
-    void betweenIsSymmetric(
-            @ForAll CpuVendor cpu,
-            @ForAll boolean selfSnoop,
-            @ForAll("anyType") MemType a,
-            @ForAll("anyType") MemType b) {
+    @ParameterizedTest(name = "{0} self-snoop {1}: between({2}, {3}) = between({3}, {2})")
+    @MethodSource("everyPlatformAndTypePair")
+    void betweenIsSymmetric(CpuVendor cpu, boolean selfSnoop, MemType a, MemType b) {
         Coherence c = new Coherence(cpu, selfSnoop);
         assertThat(c.between(a, b)).isEqualTo(c.between(b, a));
     }
 
-    @Property
+    @ParameterizedTest(name = "DOMAIN 10a: {0} self-snoop {1}: {2} vs {3}")
+    @MethodSource("everyPlatformAndTypePair")
     void onlyACacheableTypeAgainstANonSnoopingUncachedOneIsStale(
-            @ForAll CpuVendor cpu,
-            @ForAll boolean selfSnoop,
-            @ForAll("anyType") MemType a,
-            @ForAll("anyType") MemType b) {
+            CpuVendor cpu, boolean selfSnoop, MemType a, MemType b) {
         Coherence c = new Coherence(cpu, selfSnoop);
         boolean mixed = a.isCacheable() != b.isCacheable();
         MemType uncached = a.isCacheable() ? b : a;

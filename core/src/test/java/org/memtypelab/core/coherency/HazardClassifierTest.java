@@ -15,13 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.coherency.HazardClassifier.Assessment;
 import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.memtype.Ept;
@@ -218,59 +216,77 @@ class HazardClassifierTest {
         assertThat(HazardClassifier.worst(List.of())).isEqualTo(Verdict.CONSISTENT);
     }
 
-    @Provide
-    Arbitrary<Coherence> coherence() {
-        return Combinators.combine(Arbitraries.of(CpuVendor.class), Arbitraries.of(false, true))
-                .as(Coherence::new);
+    static final List<Coherence> COHERENCES = Arrays.stream(CpuVendor.values())
+            .flatMap(cpu -> Stream.of(new Coherence(cpu, false), new Coherence(cpu, true)))
+            .toList();
+    /** The CPU parties other than the guest. */
+    static final List<Who> HOST_CPU_WHOS = List.of(QEMU, RENDERER, MIGRATION);
+
+    /** Every known CPU mapping of a host party, dereferenced or not. */
+    static List<Mapping> knownCpu() {
+        List<Mapping> all = new ArrayList<>();
+        for (Who w : HOST_CPU_WHOS) {
+            for (MemType t : MemType.values()) {
+                for (boolean deref : new boolean[] {false, true}) {
+                    all.add(new Mapping("b0", w, new MappingType.Cpu(t), deref));
+                }
+            }
+        }
+        return all;
     }
 
-    @Provide
-    Arbitrary<Mapping> knownCpu() {
-        Arbitrary<Who> who = Arbitraries.of(QEMU, RENDERER, MIGRATION);
-        return Combinators.combine(who, Arbitraries.of(MemType.class), Arbitraries.of(false, true))
-                .as((w, t, deref) -> new Mapping("b0", w, new MappingType.Cpu(t), deref));
+    static Stream<Arguments> coherenceAndDereferencedHostMapping() {
+        return COHERENCES.stream()
+                .flatMap(c -> HOST_CPU_WHOS.stream()
+                        .flatMap(w -> Arrays.stream(MemType.values()).map(t -> Arguments.of(c, w, t))));
     }
 
-    @Provide
-    Arbitrary<Mapping> gpuMapping() {
-        return Arbitraries.of(false, true).map(HazardClassifierTest::gpu);
+    static Stream<Arguments> coherenceAndTwoTypes() {
+        return COHERENCES.stream()
+                .flatMap(c -> Arrays.stream(MemType.values())
+                        .flatMap(a -> Arrays.stream(MemType.values()).map(b -> Arguments.of(c, a, b))));
     }
 
-    @Property
-    void anUnverifiedTypeBesideADereferencedCpuMappingIsNeverConsistentOrBenign(
-            @ForAll("coherence") Coherence c,
-            @ForAll("knownCpu") Mapping other,
-            @ForAll("knownCpu") Mapping third,
-            @ForAll("gpuMapping") Mapping gpu) {
-        Mapping deref = new Mapping(other.buffer(), other.who(), other.type(), true);
-        List<Mapping> ms = third.who() == deref.who()
-                ? List.of(unverifiedGuest(), deref, gpu)
-                : List.of(unverifiedGuest(), deref, third, gpu);
-        assertThat(HazardClassifier.classify(c, ms, 1).verdict()).isIn(Verdict.UNKNOWN, Verdict.HAZARD);
+    @ParameterizedTest(name = "{0}: unverified guest beside {1} ({2}), any third mapping and GPU")
+    @MethodSource("coherenceAndDereferencedHostMapping")
+    void anUnverifiedTypeBesideADereferencedCpuMappingIsNeverConsistentOrBenign(Coherence c, Who who, MemType t) {
+        Mapping deref = new Mapping("b0", who, new MappingType.Cpu(t), true);
+        for (Mapping third : knownCpu()) {
+            for (boolean snoop : new boolean[] {false, true}) {
+                List<Mapping> ms = third.who() == deref.who()
+                        ? List.of(unverifiedGuest(), deref, gpu(snoop))
+                        : List.of(unverifiedGuest(), deref, third, gpu(snoop));
+                assertThat(HazardClassifier.classify(c, ms, 1).verdict())
+                        .as("%s", ms)
+                        .isIn(Verdict.UNKNOWN, Verdict.HAZARD);
+            }
+        }
     }
 
-    @Property
-    void undereferencedMappingsNeverChangeTheAssessment(
-            @ForAll("coherence") Coherence c,
-            @ForAll("knownCpu") Mapping hidden,
-            @ForAll MemType guestType,
-            @ForAll MemType renderer) {
-        Mapping never = new Mapping("b0", QEMU, hidden.type(), false);
+    @ParameterizedTest(name = "{0}: guest {1}, renderer {2}, plus an undereferenced qemu mapping of any type")
+    @MethodSource("coherenceAndTwoTypes")
+    void undereferencedMappingsNeverChangeTheAssessment(Coherence c, MemType guestType, MemType renderer) {
         List<Mapping> base = List.of(guest(guestType), cpu(RENDERER, renderer));
-        List<Mapping> with = List.of(guest(guestType), cpu(RENDERER, renderer), never);
-        assertThat(HazardClassifier.classify(c, with, 1)).isEqualTo(HazardClassifier.classify(c, base, 1));
+        Assessment expected = HazardClassifier.classify(c, base, 1);
+        for (MemType hidden : MemType.values()) {
+            Mapping never = new Mapping("b0", QEMU, new MappingType.Cpu(hidden), false);
+            List<Mapping> with = List.of(guest(guestType), cpu(RENDERER, renderer), never);
+            assertThat(HazardClassifier.classify(c, with, 1))
+                    .as("hidden %s", hidden)
+                    .isEqualTo(expected);
+        }
     }
 
-    @Property
-    void classificationDoesNotDependOnInputOrder(
-            @ForAll("coherence") Coherence c,
-            @ForAll MemType g,
-            @ForAll MemType q,
-            @ForAll MemType r,
-            @ForAll boolean s) {
-        List<Mapping> ms = new ArrayList<>(Arrays.asList(guest(g), cpu(QEMU, q), cpu(RENDERER, r), gpu(s)));
-        Assessment first = HazardClassifier.classify(c, ms, 4);
-        Collections.rotate(ms, 2);
-        assertThat(HazardClassifier.classify(c, ms, 4)).isEqualTo(first);
+    @ParameterizedTest(name = "{0}: guest {1}, qemu {2}, any renderer type and GPU")
+    @MethodSource("coherenceAndTwoTypes")
+    void classificationDoesNotDependOnInputOrder(Coherence c, MemType g, MemType q) {
+        for (MemType r : MemType.values()) {
+            for (boolean s : new boolean[] {false, true}) {
+                List<Mapping> ms = new ArrayList<>(Arrays.asList(guest(g), cpu(QEMU, q), cpu(RENDERER, r), gpu(s)));
+                Assessment first = HazardClassifier.classify(c, ms, 4);
+                Collections.rotate(ms, 2);
+                assertThat(HazardClassifier.classify(c, ms, 4)).as("%s", ms).isEqualTo(first);
+            }
+        }
     }
 }

@@ -8,14 +8,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.kvm.KvmVersion;
 import org.memtypelab.core.memslot.SetRequest.Ioctl;
 import org.memtypelab.core.memslot.SetResult.Applied;
@@ -27,6 +26,12 @@ class MemslotTablePropertiesTest {
 
     private static final long PAGE = MemslotRules.PAGE_SIZE;
     private static final long HVA = 0x7000_0000_0000L;
+    private static final List<String> KERNELS =
+            List.of("5.11", "6.7", "6.12", "5.6+kvm-mem-dma", "6.1+dma-excludes-dirty-log");
+    private static final int SEEDS_PER_KERNEL = 40;
+    private static final Kind[] KINDS = Kind.values();
+    /** Flag words: none, LOG_DIRTY_PAGES, READONLY, bit 2 (GUEST_MEMFD or KVM_MEM_DMA), two mixes, unused bit 3. */
+    private static final int[] FLAG_WORDS = {0, 1, 2, 3, 4, 5, 8};
 
     /** How an operation picks its request: a fresh random one, or one derived from the slot it names. */
     enum Kind {
@@ -73,93 +78,129 @@ class MemslotTablePropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Op>> histories() {
-        Arbitrary<Kind> kind = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.just(Kind.RANDOM)),
-                Tuple.of(3, Arbitraries.just(Kind.MOVE)),
-                Tuple.of(3, Arbitraries.just(Kind.TOGGLE_FLAG)),
-                Tuple.of(1, Arbitraries.just(Kind.RESIZE)),
-                Tuple.of(1, Arbitraries.just(Kind.DELETE)),
-                Tuple.of(1, Arbitraries.just(Kind.REPEAT_LAST)));
-        // as_id 2 and unaligned gpas are rare, so most requests get past the early checks to the table-changing ones
-        Arbitrary<Integer> asId = Arbitraries.frequency(Tuple.of(12, 0), Tuple.of(6, 1), Tuple.of(1, 2));
-        Arbitrary<Integer> flags = Arbitraries.frequency(
-                Tuple.of(8, 0),
-                Tuple.of(6, 1),
-                Tuple.of(2, 2),
-                Tuple.of(1, 3),
-                Tuple.of(1, 4),
-                Tuple.of(1, 5),
-                Tuple.of(1, 8));
-        Arbitrary<Op> op = Combinators.combine(
-                        kind,
-                        asId,
-                        Arbitraries.integers().between(0, 7),
-                        Arbitraries.longs().between(0, 32),
-                        Arbitraries.longs().between(0, 12),
-                        flags,
-                        Arbitraries.frequency(Tuple.of(4, Ioctl.V1), Tuple.of(1, Ioctl.V2)),
-                        Arbitraries.frequency(Tuple.of(19, true), Tuple.of(1, false)))
-                .as(Op::new);
-        return op.list().ofMinSize(1).ofMaxSize(60);
+    /** Every kernel with its own seeds: 200 different histories, seeded 1 to 200 so a report's index is the seed. */
+    static Stream<Arguments> kernelsAndSeeds() {
+        return IntStream.rangeClosed(1, KERNELS.size() * SEEDS_PER_KERNEL)
+                .mapToObj(seed -> Arguments.of(KERNELS.get((seed - 1) / SEEDS_PER_KERNEL), seed));
     }
 
-    @Provide
-    Arbitrary<String> kernels() {
-        return Arbitraries.of("5.11", "6.7", "6.12", "5.6+kvm-mem-dma", "6.1+dma-excludes-dirty-log");
+    /** A random history of 1 to 60 operations drawn from {@code seed}. */
+    static List<Op> history(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int size = 1 + random.nextInt(60);
+        List<Op> ops = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            ops.add(new Op(
+                    KINDS[weighted(random, 4, 3, 3, 1, 1, 1)],
+                    // as_id 2 and unaligned gpas are rare, so most requests get past the early checks to the
+                    // table-changing ones
+                    weighted(random, 12, 6, 1),
+                    random.nextInt(8),
+                    random.nextLong(33),
+                    random.nextLong(13),
+                    FLAG_WORDS[weighted(random, 8, 6, 2, 1, 1, 1, 1)],
+                    random.nextInt(5) < 4 ? Ioctl.V1 : Ioctl.V2,
+                    random.nextInt(20) < 19));
+        }
+        return ops;
     }
 
-    @Property(tries = 200)
-    void slotsNeverOverlapAndLookupsFollowEverySuccessfulRequest(
-            @ForAll("histories") List<Op> history, @ForAll("kernels") String kernel) {
+    /** An index drawn with the given relative weights. */
+    private static int weighted(SplittableRandom random, int... weights) {
+        int r = random.nextInt(IntStream.of(weights).sum());
+        int i = 0;
+        while (r >= weights[i]) {
+            r -= weights[i++];
+        }
+        return i;
+    }
+
+    /** Runs {@code check} for one step, naming the history and the step's request if it fails. */
+    private static void atStep(String kernel, int seed, int step, SetRequest request, Runnable check) {
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    "kernel " + kernel + ", seed " + seed + ", step " + step + ", " + request + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @ParameterizedTest(name = "kernel {0}, seed {1}")
+    @MethodSource("kernelsAndSeeds")
+    void slotsNeverOverlapAndLookupsFollowEverySuccessfulRequest(String kernel, int seed) {
         MemslotTable table = MemslotTable.forKernel(KvmVersion.of(kernel));
+        List<Op> history = history(seed);
         SetRequest last = null;
-        for (Op op : history) {
-            SetRequest request = op.toRequest(table, last);
+        for (int step = 0; step < history.size(); step++) {
+            SetRequest request = history.get(step).toRequest(table, last);
             List<Memslot> before = table.slots();
             long pagesBefore = table.totalPages();
 
             SetResult result = table.set(request);
-            Statistics.label("outcome")
-                    .collect(
-                            result instanceof Failed f
-                                    ? f.errno() + " "
-                                            + f.reason().substring(0, f.reason().indexOf(':'))
-                                    : ((Applied) result).change().name());
 
-            if (result instanceof Failed failed) {
-                assertThat(failed.reason()).startsWith("DOMAIN");
-                assertThat(table.slots()).as("a failed request changes nothing").isEqualTo(before);
-                assertThat(table.totalPages()).isEqualTo(pagesBefore);
-            } else {
-                assertReflected((Applied) result, table, request);
-            }
-            assertInvariants(table);
+            atStep(kernel, seed, step, request, () -> {
+                if (result instanceof Failed failed) {
+                    assertThat(failed.reason()).startsWith("DOMAIN");
+                    assertThat(table.slots())
+                            .as("a failed request changes nothing")
+                            .isEqualTo(before);
+                    assertThat(table.totalPages()).isEqualTo(pagesBefore);
+                } else {
+                    assertReflected((Applied) result, table, request);
+                }
+                assertInvariants(table);
+            });
             last = request;
         }
     }
 
-    @Property(tries = 200)
-    void repeatingASuccessfulCreateMoveOrFlagsChangeIsANoOp(
-            @ForAll("histories") List<Op> history, @ForAll("kernels") String kernel) {
+    @ParameterizedTest(name = "kernel {0}, seed {1}")
+    @MethodSource("kernelsAndSeeds")
+    void repeatingASuccessfulCreateMoveOrFlagsChangeIsANoOp(String kernel, int seed) {
         MemslotTable table = MemslotTable.forKernel(KvmVersion.of(kernel));
+        List<Op> history = history(seed);
+        Set<Change> repeatable = EnumSet.of(Change.CREATE, Change.MOVE, Change.FLAGS_ONLY, Change.NO_OP);
         SetRequest last = null;
-        for (Op op : history) {
-            SetRequest request = op.toRequest(table, last);
+        for (int step = 0; step < history.size(); step++) {
+            SetRequest request = history.get(step).toRequest(table, last);
             SetResult first = table.set(request);
-            Set<Change> repeatable = EnumSet.of(Change.CREATE, Change.MOVE, Change.FLAGS_ONLY, Change.NO_OP);
             if (first instanceof Applied a
                     && repeatable.contains(a.change())
                     && !a.after().orElseThrow().has(MemslotFlag.GUEST_MEMFD)) {
                 List<Memslot> before = table.slots();
                 SetResult again = table.set(request);
-                assertThat(again).isInstanceOf(Applied.class);
-                assertThat(((Applied) again).change()).isEqualTo(Change.NO_OP);
-                assertThat(table.slots()).isEqualTo(before);
+                atStep(kernel, seed, step, request, () -> {
+                    assertThat(again).isInstanceOf(Applied.class);
+                    assertThat(((Applied) again).change()).isEqualTo(Change.NO_OP);
+                    assertThat(table.slots()).isEqualTo(before);
+                });
             }
             last = request;
         }
+    }
+
+    /** Guards the generator: the laws above mean little unless the histories reach every kind of change. */
+    @Test
+    void theGeneratedHistoriesReachEveryChangeAndTheOverlapCheck() {
+        Set<Change> changes = EnumSet.noneOf(Change.class);
+        Set<Errno> errnos = EnumSet.noneOf(Errno.class);
+        kernelsAndSeeds().forEach(args -> {
+            MemslotTable table = MemslotTable.forKernel(KvmVersion.of((String) args.get()[0]));
+            SetRequest last = null;
+            for (Op op : history((Integer) args.get()[1])) {
+                SetRequest request = op.toRequest(table, last);
+                SetResult result = table.set(request);
+                if (result instanceof Applied a) {
+                    changes.add(a.change());
+                } else {
+                    errnos.add(((Failed) result).errno());
+                }
+                last = request;
+            }
+        });
+        assertThat(changes).containsExactlyInAnyOrder(Change.values());
+        assertThat(errnos).contains(Errno.EEXIST, Errno.EINVAL);
     }
 
     private static void assertReflected(Applied applied, MemslotTable table, SetRequest request) {
