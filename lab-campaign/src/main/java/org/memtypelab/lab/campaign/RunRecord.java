@@ -1,0 +1,99 @@
+package org.memtypelab.lab.campaign;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.memtypelab.core.coherency.Hazard;
+import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.lab.documents.RunOutcome;
+import org.memtypelab.lab.documents.TraceTruth;
+
+/**
+ * What a campaign keeps of one finished run (the run's directory keeps everything).
+ *
+ * @param run 0 for the cell's oracle run, 1.. for its faulty runs
+ * @param dir the run directory, relative to the campaign directory
+ * @param incomplete why the run could not complete (exit 3); empty when it completed
+ * @param nodesLost nodes the run killed and did not restart (it ended first): the cluster needs them back
+ * @param outcomes each step's outcome ({@code ok}, {@code failed} or the errno), to tell whether a fault changed what
+ *     the scenario did (a restarted node lost its state) and the oracle no longer applies
+ * @param truthMissed hazards the run's traces prove existed that the monitor did not report
+ * @param truthFalse hazards the monitor reported that the traces do not support
+ */
+public record RunRecord(
+        int cell,
+        int run,
+        long seed,
+        String dir,
+        Verdict verdict,
+        Set<HazardId> hazards,
+        String incomplete,
+        long wallMillis,
+        List<String> nodesLost,
+        List<String> outcomes,
+        Set<HazardId> truthMissed,
+        Set<HazardId> truthFalse) {
+
+    public RunRecord {
+        hazards = Set.copyOf(hazards);
+        nodesLost = List.copyOf(nodesLost);
+        outcomes = List.copyOf(outcomes);
+        truthMissed = Set.copyOf(truthMissed);
+        truthFalse = Set.copyOf(truthFalse);
+    }
+
+    /** A record without step outcomes or trace truth (tests of the bookkeeping). */
+    public RunRecord(
+            int cell,
+            int run,
+            long seed,
+            String dir,
+            Verdict verdict,
+            Set<HazardId> hazards,
+            String incomplete,
+            long wallMillis,
+            List<String> nodesLost) {
+        this(cell, run, seed, dir, verdict, hazards, incomplete, wallMillis, nodesLost, List.of(), Set.of(), Set.of());
+    }
+
+    /** The record of a run the conductor finished, completed or not, with its trace-truth comparison if any. */
+    static RunRecord of(int cell, int run, long seed, String dir, RunOutcome outcome, TraceTruth.Comparison truth) {
+        boolean reported = outcome.report() != null;
+        List<Hazard> hazards = reported ? outcome.report().hazards() : List.of();
+        Set<HazardId> ids = new TreeSet<>();
+        hazards.forEach(h -> ids.add(HazardId.of(h)));
+        String incomplete =
+                !outcome.incomplete().isEmpty() ? outcome.incomplete() : (reported ? "" : "the monitor gave no report");
+        return new RunRecord(
+                cell,
+                run,
+                seed,
+                dir,
+                reported ? outcome.report().verdict() : Verdict.UNKNOWN,
+                ids,
+                incomplete,
+                outcome.wallMillis(),
+                outcome.nodesLost(),
+                outcome.steps().stream()
+                        .map(st -> st.errno().isEmpty() ? (st.ok() ? "ok" : "failed") : st.errno())
+                        .toList(),
+                truth == null ? Set.of() : ids(truth.missed()),
+                truth == null ? Set.of() : ids(truth.falseAlarms()));
+    }
+
+    private static Set<HazardId> ids(List<Hazard> hazards) {
+        Set<HazardId> out = new TreeSet<>();
+        hazards.forEach(h -> out.add(HazardId.of(h)));
+        return out;
+    }
+
+    /** True when the run completed and can be compared with its oracle. */
+    public boolean complete() {
+        return incomplete.isEmpty();
+    }
+
+    /** The oracle's run of a cell. */
+    public boolean oracle() {
+        return run == 0;
+    }
+}

@@ -1,0 +1,65 @@
+package org.memtypelab.lab.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.lab.documents.ExpectCheck;
+import org.memtypelab.lab.documents.RunOutcome;
+import org.memtypelab.lab.scenario.LoadResult;
+import org.memtypelab.lab.scenario.Scenario;
+import org.memtypelab.lab.scenario.ScenarioCatalogue;
+
+/** Plays every bundled scenario on one warm embedded cluster (real Artery, ports 0) and checks its {@code expect}. */
+class CatalogueRunTest {
+
+    static LabCluster cluster;
+    static Conductor conductor;
+    static Path runs;
+
+    @BeforeAll
+    static void formCluster() throws Exception {
+        cluster = LabCluster.embedded();
+        conductor = new Conductor(cluster);
+        runs = Files.createTempDirectory("catalogue-runs");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    static Stream<String> bundled() {
+        return ScenarioCatalogue.bundled().names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bundled")
+    void bundledScenarioMeetsItsExpectations(String name) throws Exception {
+        Scenario s = ((LoadResult.Loaded) ScenarioCatalogue.bundled().resolve(name)).scenario();
+        Path dir = runs.resolve(name.replace('/', '-'));
+        RunOutcome run = conductor.run(s, s.seed(), dir, name);
+
+        assertThat(run.incomplete()).as("run completed").isEmpty();
+        List<String> failures = ExpectCheck.failures(
+                s.expect(), run.report().verdict(), run.report().hazards(), run);
+        assertThat(failures).as("expect of " + name).isEmpty();
+        assertThat(run.report().unobserved()).isEmpty();
+        // every node wrote a trace, and every hazard has a witness
+        for (String node : List.of("kvm-node", "qemu-node", "gpu-process-node", "migration-node", "conductor")) {
+            assertThat(dir.resolve("trace-" + node + ".jsonl")).exists();
+        }
+        assertThat(run.report().hazards())
+                .allSatisfy(h -> assertThat(h.witness()).isNotBlank());
+        if (run.report().verdict() == Verdict.CONSISTENT) {
+            assertThat(run.report().hazards()).isEmpty();
+        }
+    }
+}

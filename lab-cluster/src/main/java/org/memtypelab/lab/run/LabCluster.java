@@ -1,0 +1,144 @@
+package org.memtypelab.lab.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.memtypelab.lab.cluster.ClusterFormationException;
+import org.memtypelab.lab.cluster.EmbeddedCluster;
+import org.memtypelab.lab.cluster.ProcessCluster;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.runtime.cluster.NodeConfig;
+
+/** The cluster a run plays on: every role in this JVM (embedded), or one JVM per node role plus this one. */
+public interface LabCluster extends AutoCloseable {
+
+    /** Every role of a run. */
+    List<NodeRole> ROLES = List.of(NodeRole.values());
+
+    Duration FORMATION_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The conductor's ActorSystem. */
+    ActorSystem<?> conductor();
+
+    /** {@code embedded} or {@code processes}. */
+    String mode();
+
+    /** Crashes {@code role}: terminate without leaving (embedded), {@code kill -9} (processes). */
+    void kill(NodeRole role);
+
+    /** Starts a new incarnation of a killed {@code role}, waits until it is Up; returns its {@code host:port}. */
+    String restart(NodeRole role);
+
+    @Override
+    void close();
+
+    /** All roles as ActorSystems in this JVM over loopback Artery, ports 0. */
+    static LabCluster embedded() {
+        EmbeddedCluster cluster =
+                EmbeddedCluster.start(ROLES, NodeGuardians.counting()).awaitUp(FORMATION_TIMEOUT);
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return cluster.system(NodeRole.CONDUCTOR);
+            }
+
+            @Override
+            public String mode() {
+                return "embedded";
+            }
+
+            @Override
+            public void kill(NodeRole role) {
+                cluster.kill(role);
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                ActorSystem<Void> system = cluster.restart(role);
+                cluster.awaitUp(FORMATION_TIMEOUT);
+                var a = system.address();
+                return a.getHost().orElse("") + ":" + a.getPort().orElse(0);
+            }
+
+            @Override
+            public void close() {
+                cluster.close();
+            }
+        };
+    }
+
+    /** One JVM per node role ({@code memtype-lab node ROLE}); the conductor joins from this JVM. */
+    static LabCluster processes(Path logDir) {
+        List<NodeRole> nodes =
+                ROLES.stream().filter(r -> r != NodeRole.CONDUCTOR).toList();
+        ProcessCluster cluster = ProcessCluster.builder().logDir(logDir).start(nodes);
+        ActorSystem<Void> conductor = null;
+        try {
+            conductor = ActorSystem.create(
+                    NodeGuardians.guardian(NodeRole.CONDUCTOR, 1),
+                    NodeConfig.systemName(),
+                    NodeConfig.forRole(NodeRole.CONDUCTOR)
+                            .withSeedNodes(List.of(cluster.seed()))
+                            .toConfig());
+            awaitUp(conductor);
+        } catch (RuntimeException e) {
+            if (conductor != null) {
+                conductor.terminate();
+            }
+            cluster.close();
+            throw e;
+        }
+        ActorSystem<Void> system = conductor;
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return system;
+            }
+
+            @Override
+            public String mode() {
+                return "processes";
+            }
+
+            private final java.util.Map<NodeRole, Long> incarnations = new java.util.EnumMap<>(NodeRole.class);
+
+            @Override
+            public void kill(NodeRole role) {
+                cluster.kill(role);
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                long incarnation = incarnations.merge(role, 2L, (a, b) -> a + 1);
+                return cluster.restart(role, incarnation);
+            }
+
+            @Override
+            public void close() {
+                system.terminate();
+                try {
+                    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // closing anyway: the child JVMs must not outlive us
+                }
+                cluster.close();
+            }
+        };
+    }
+
+    private static void awaitUp(ActorSystem<?> system) {
+        java.util.concurrent.CompletableFuture<Void> up = new java.util.concurrent.CompletableFuture<>();
+        org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+                .registerOnMemberUp(() -> up.complete(null));
+        try {
+            up.get(FORMATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new ClusterFormationException("the conductor did not become Up within " + FORMATION_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterFormationException("interrupted while joining");
+        }
+    }
+}

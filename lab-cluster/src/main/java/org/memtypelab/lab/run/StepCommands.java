@@ -1,0 +1,79 @@
+package org.memtypelab.lab.run;
+
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.memtypelab.core.memslot.MemslotFlag;
+import org.memtypelab.lab.scenario.Step;
+import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.GpuProtocol;
+import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.MigrationProtocol;
+import org.memtypelab.protocol.node.QemuProtocol;
+import org.memtypelab.protocol.node.Stamp;
+import org.memtypelab.protocol.node.StepDone;
+
+/** Which node plays a scenario step, and the protocol command that asks it to. */
+final class StepCommands {
+
+    /**
+     * A step's command.
+     *
+     * @param migration a migration asks QEMU, KVM and the GPU process with their own retries: it gets more time
+     */
+    record Command(NodeRole role, String what, Function<ActorRef<StepDone>, Object> message, boolean migration) {}
+
+    private StepCommands() {}
+
+    static Command of(Step step, Stamp s) {
+        String what = step.kind().label();
+        if (step instanceof Step.Allocate a) {
+            return gpu(what, r -> new GpuProtocol.Allocate(s, a.buffer(), a.size(), a.profile(), r));
+        } else if (step instanceof Step.Export e) {
+            return gpu(what, r -> new GpuProtocol.Export(s, e.buffer(), r));
+        } else if (step instanceof Step.MapBlob m) {
+            int flags = m.flags().stream()
+                    .mapToInt(f -> MemslotFlag.parse(f).orElseThrow().bit())
+                    .reduce(0, (x, y) -> x | y);
+            return qemu(what, r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r));
+        } else if (step instanceof Step.UnmapBlob u) {
+            return qemu(what, r -> new QemuProtocol.UnmapBlob(s, u.buffer(), r));
+        } else if (step instanceof Step.WalkMemslots w) {
+            return qemu(what, r -> new QemuProtocol.WalkMemslots(s, w.by(), r));
+        } else if (step instanceof Step.GuestMap g) {
+            return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), g.pat(), r));
+        } else if (step instanceof Step.GuestWrite w) {
+            return kvm(what, r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r));
+        } else if (step instanceof Step.GuestRead g) {
+            return kvm(what, r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r));
+        } else if (step instanceof Step.SetMemoryRegion m) {
+            return kvm(
+                    what,
+                    r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(), m.size(), m.hva(), r));
+        } else if (step instanceof Step.NoncoherentDma d) {
+            return kvm(what, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r));
+        } else if (step instanceof Step.GpuWrite w) {
+            return gpu(what, r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r));
+        } else if (step instanceof Step.GpuRead g) {
+            return gpu(what, r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r));
+        } else if (step instanceof Step.RendererWrite w) {
+            return gpu(what, r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r));
+        } else if (step instanceof Step.RendererRead g) {
+            return gpu(what, r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r));
+        } else if (step instanceof Step.Migrate) {
+            return new Command(NodeRole.MIGRATION, what, r -> new MigrationProtocol.Migrate(s, r), true);
+        }
+        throw new IllegalStateException("no node handles step kind " + step.kind());
+    }
+
+    private static Command gpu(String what, Function<ActorRef<StepDone>, Object> m) {
+        return new Command(NodeRole.GPU_PROCESS, what, m, false);
+    }
+
+    private static Command qemu(String what, Function<ActorRef<StepDone>, Object> m) {
+        return new Command(NodeRole.QEMU, what, m, false);
+    }
+
+    private static Command kvm(String what, Function<ActorRef<StepDone>, Object> m) {
+        return new Command(NodeRole.KVM, what, m, false);
+    }
+}

@@ -1,0 +1,92 @@
+package org.memtypelab.lab.documents;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.memtypelab.core.coherency.Coherence;
+import org.memtypelab.core.coherency.CoherencyLedger;
+import org.memtypelab.core.coherency.Event;
+import org.memtypelab.core.coherency.Hazard;
+import org.memtypelab.core.coherency.Observation;
+
+/**
+ * The ground truth of a run: every event each node acted on is in its trace (written and flushed before acting), so
+ * replaying all trace events through the monitor's own ledger says which hazards really existed - whatever messages
+ * the faults lost. Comparing it with the monitor's report checks the monitor: it may never miss one.
+ */
+public final class TraceTruth {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new Jdk8Module())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The truth's hazards, and how the monitor's report differs from it (by buffer, pair and kind). */
+    public record Comparison(CoherencyLedger.Report truth, List<Hazard> missed, List<Hazard> falseAlarms) {}
+
+    private TraceTruth() {}
+
+    /** All node events recorded in {@code dir}'s traces, judged on {@code platform}. */
+    public static CoherencyLedger.Report assess(Path dir, Coherence platform) {
+        CoherencyLedger ledger = new CoherencyLedger(platform);
+        for (Event e : events(dir)) {
+            ledger.add(e);
+        }
+        return ledger.assess();
+    }
+
+    /** Compares the monitor's hazards with the truth of the same run. */
+    public static Comparison compare(Path dir, Coherence platform, Collection<Hazard> reported) {
+        CoherencyLedger.Report truth = assess(dir, platform);
+        Set<String> real = keys(truth.hazards());
+        Set<String> seen = keys(reported);
+        List<Hazard> missed =
+                truth.hazards().stream().filter(h -> !seen.contains(h.key())).toList();
+        List<Hazard> falseAlarms =
+                reported.stream().filter(h -> !real.contains(h.key())).toList();
+        return new Comparison(truth, missed, falseAlarms);
+    }
+
+    /** A hazard's identity across runs: buffer, pair and kind. */
+    public static Set<String> keys(Collection<Hazard> hazards) {
+        Set<String> out = new TreeSet<>();
+        hazards.forEach(h -> out.add(h.key()));
+        return out;
+    }
+
+    static List<Event> events(Path dir) {
+        List<Event> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("trace-.*\\.jsonl"))
+                    .sorted()
+                    .toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    JsonNode n = line.isBlank() ? null : JSON.readTree(line);
+                    if (n != null && "event".equals(n.path("kind").asText())) {
+                        out.add(new Event(
+                                n.path("node").asText(),
+                                n.path("incarnation").asLong(),
+                                n.path("seq").asLong(),
+                                n.path("step").asInt(),
+                                n.path("lamport").asLong(),
+                                JSON.treeToValue(n.path("observation"), Observation.class)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the traces in " + dir, e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,212 @@
+package org.memtypelab.lab.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.memtypelab.lab.scenario.Scenario;
+
+/**
+ * Writes {@code report.html} into a run directory (result.json, history.jsonl, scenario.yaml) or a campaign
+ * directory (campaign.json and {@code runs/<cell>/<run>/}); for a campaign, every run directory gets its own
+ * report too, and the campaign's matrix links to them. Each page is one self-contained HTML file.
+ */
+public final class HtmlReport {
+
+    /** What {@link #write} did. */
+    public sealed interface Outcome permits Written, Rejected {}
+
+    /**
+     * The report was written.
+     *
+     * @param runReports run pages written along with it (1 for a run, one per run directory for a campaign)
+     */
+    public record Written(Path file, int runReports) implements Outcome {}
+
+    /** DIR is not something a report can be built from; {@code reason} is one line for the user. */
+    public record Rejected(String reason) implements Outcome {}
+
+    static final String FILE = "report.html";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private HtmlReport() {}
+
+    /** (Re)builds {@code dir/report.html} from a run or a campaign directory. */
+    public static Outcome write(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return new Rejected(dir + ": no such directory");
+        }
+        try {
+            if (Files.isRegularFile(dir.resolve("campaign.json"))) {
+                return writeCampaign(dir);
+            }
+            if (Files.isRegularFile(dir.resolve("result.json"))) {
+                writeRun(dir);
+                return new Written(dir.resolve(FILE), 1);
+            }
+        } catch (JsonProcessingException e) {
+            return new Rejected(
+                    dir + ": " + e.getOriginalMessage().lines().findFirst().orElse("not valid JSON"));
+        } catch (IOException | UncheckedIOException e) {
+            return new Rejected(dir + ": " + e.getMessage());
+        }
+        return new Rejected(dir + ": not a run or campaign directory (no result.json or campaign.json)");
+    }
+
+    /** Writes one run directory's report.html; the directory must hold a readable result.json. */
+    public static Path writeRun(Path dir) throws IOException {
+        writeRunPage(dir, new HashMap<>());
+        return dir.resolve(FILE);
+    }
+
+    /** Writes a run's page and returns its result document. */
+    private static JsonNode writeRunPage(Path dir, Map<Path, Scenario> scenarios) throws IOException {
+        JsonNode result = JSON.readTree(dir.resolve("result.json").toFile());
+        if (result == null || !result.isObject()) {
+            throw new IOException("result.json is not a JSON object");
+        }
+        Path yamlFile = dir.resolve("scenario.yaml");
+        String campaignLink = "";
+        if (result.path("campaign").isObject()) {
+            // a campaign run: runs/<cell>/<run>/, with the cell's scenario.yaml one level up
+            if (!Files.isRegularFile(yamlFile) && dir.toAbsolutePath().getParent() != null) {
+                yamlFile = dir.toAbsolutePath().getParent().resolve("scenario.yaml");
+            }
+            Path campaignDir = ancestor(dir, 3);
+            if (campaignDir != null && Files.isRegularFile(campaignDir.resolve("campaign.json"))) {
+                campaignLink = "../../../" + FILE;
+            }
+        }
+        Scenario scenario = scenarios.computeIfAbsent(yamlFile.toAbsolutePath().normalize(), HtmlReport::scenario);
+        RunReport.Input in = new RunReport.Input(
+                result, history(dir.resolve("history.jsonl")), scenario.yaml(), scenario.description(), campaignLink);
+        Files.writeString(dir.resolve(FILE), RunReport.render(in), StandardCharsets.UTF_8);
+        return result;
+    }
+
+    private static Outcome writeCampaign(Path dir) throws IOException {
+        JsonNode campaign = JSON.readTree(dir.resolve("campaign.json").toFile());
+        if (!campaign.isObject()) {
+            return new Rejected(dir + ": campaign.json is not a JSON object");
+        }
+        Map<String, Path> cellDirs = new LinkedHashMap<>();
+        for (JsonNode cell : campaign.path("cells")) {
+            String rel = cell.path("dir").asText("");
+            if (!rel.isEmpty() && Files.isDirectory(dir.resolve(rel))) {
+                cellDirs.put(cell.path("cell").asText(), dir.resolve(rel));
+            }
+        }
+        List<Path> runDirs = new ArrayList<>();
+        Map<String, List<Path>> byCell = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : cellDirs.entrySet()) {
+            List<Path> found = runDirs(e.getValue());
+            byCell.put(e.getKey(), found);
+            runDirs.addAll(found);
+        }
+        Map<Path, CampaignReport.RunLink> links = new ConcurrentHashMap<>();
+        Map<Path, Scenario> scenarios = new ConcurrentHashMap<>(); // a cell's runs share its scenario.yaml
+        runDirs.parallelStream().forEach(run -> links.put(run, link(dir, run, scenarios)));
+        Map<String, List<CampaignReport.RunLink>> runs = new LinkedHashMap<>();
+        byCell.forEach(
+                (cell, list) -> runs.put(cell, list.stream().map(links::get).toList()));
+        Path out = dir.resolve(FILE);
+        Files.writeString(out, CampaignReport.render(campaign, runs), StandardCharsets.UTF_8);
+        int written = (int) links.values().stream()
+                .filter(l -> l.link().endsWith("/" + FILE))
+                .count();
+        return new Written(out, written);
+    }
+
+    /** A cell's run directories (those with a result.json): the oracle first, then by name. */
+    private static List<Path> runDirs(Path cellDir) throws IOException {
+        try (Stream<Path> children = Files.list(cellDir)) {
+            return children.filter(p -> Files.isRegularFile(p.resolve("result.json")))
+                    .sorted(Comparator.comparing(
+                                    (Path p) -> !p.getFileName().toString().equals("oracle"))
+                            .thenComparing(p -> p.getFileName().toString()))
+                    .toList();
+        }
+    }
+
+    /** Writes one campaign run's page; a run whose result.json cannot be read is linked by its directory. */
+    private static CampaignReport.RunLink link(Path campaignDir, Path run, Map<Path, Scenario> scenarios) {
+        String rel = campaignDir.relativize(run).toString().replace('\\', '/');
+        String name = run.getFileName().toString();
+        try {
+            JsonNode result = writeRunPage(run, scenarios);
+            return new CampaignReport.RunLink(
+                    name,
+                    rel + "/" + FILE,
+                    result.path("verdict").asText(""),
+                    result.path("complete").asBoolean(false));
+        } catch (IOException | RuntimeException e) {
+            return new CampaignReport.RunLink(name, rel + "/", "", true);
+        }
+    }
+
+    /** history.jsonl's lines in file order; lines that are not JSON (a trace cut by a kill) are skipped. */
+    static List<HistoryEntry> history(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<HistoryEntry> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(HistoryEntry.of(JSON.readTree(line)));
+            } catch (JsonProcessingException e) {
+                // a partial last line of a killed node's trace
+            }
+        }
+        return out;
+    }
+
+    /** A scenario file's text and description; both empty when there is no file. */
+    private record Scenario(String yaml, String description) {}
+
+    private static Scenario scenario(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new Scenario("", "");
+        }
+        try {
+            String yaml = Files.readString(file, StandardCharsets.UTF_8);
+            return new Scenario(yaml, description(yaml));
+        } catch (IOException e) {
+            return new Scenario("", "");
+        }
+    }
+
+    /** The scenario's description, or empty when the file has none or does not parse. */
+    static String description(String yaml) {
+        try {
+            JsonNode doc = YAML.readTree(yaml);
+            return doc == null ? "" : doc.path("description").asText("").trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static Path ancestor(Path dir, int levels) {
+        Path p = dir.toAbsolutePath().normalize();
+        for (int i = 0; i < levels && p != null; i++) {
+            p = p.getParent();
+        }
+        return p;
+    }
+}

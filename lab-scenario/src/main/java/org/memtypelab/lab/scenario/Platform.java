@@ -1,0 +1,36 @@
+package org.memtypelab.lab.scenario;
+
+import java.util.Objects;
+import org.memtypelab.core.kvm.CpuVendor;
+import org.memtypelab.core.kvm.KvmPlatform;
+import org.memtypelab.core.kvm.KvmVersion;
+
+/**
+ * The host a scenario runs on: CPU, kernel (with design patches), self-snoop, the IGNORE_GUEST_PAT quirk and whether
+ * non-coherent DMA is attached from the start (SCENARIOS.md, platform; DOMAIN 2.3, rule 16).
+ *
+ * @param quirkStated whether the file set {@code ignore-guest-pat-quirk} explicitly (KVM rejects it on some hosts)
+ */
+public record Platform(
+        CpuVendor cpu,
+        boolean selfSnoop,
+        KvmVersion kvm,
+        boolean ignoreGuestPatQuirk,
+        boolean quirkStated,
+        boolean noncoherentDma) {
+
+    public Platform {
+        Objects.requireNonNull(cpu, "cpu");
+        Objects.requireNonNull(kvm, "kvm");
+    }
+
+    /** The {@code explain} defaults: Intel, self-snoop, kvm 6.16, quirk on (not stated), no non-coherent DMA. */
+    public static Platform defaults() {
+        return new Platform(CpuVendor.INTEL, true, KvmVersion.of(6, 16), true, false, false);
+    }
+
+    /** The core view of this platform; the CD/NW quirk keeps its default (on). */
+    public KvmPlatform kvmPlatform() {
+        return new KvmPlatform(cpu, kvm, selfSnoop, ignoreGuestPatQuirk, true);
+    }
+}
