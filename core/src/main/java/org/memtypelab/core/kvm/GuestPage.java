@@ -24,6 +24,12 @@ public record GuestPage(
         boolean slotDirtyLogging,
         Optional<MemType> slotMemtype) {
 
+    public GuestPage {
+        // DOMAIN rule 16 / 4.1: a KVM_MEM_DMA slot registers non-coherent DMA for the whole VM, so a page in such a
+        // slot always sees a non-coherent VM, whoever builds the page (a run's KvmModel or `explain`).
+        noncoherentDma = noncoherentDma || slotKvmMemDma;
+    }
+
     /** An ordinary RAM page the guest maps with {@code guestPat}, with the {@code explain} defaults otherwise. */
     public static GuestPage ram(MemType guestPat) {
         return new GuestPage(false, guestPat, MemType.WB, false, false, MemType.WB, false, false, Optional.empty());

@@ -252,13 +252,12 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private GuestPage page() {
-        // DOMAIN rule 16 / 4.1: a KVM_MEM_DMA slot registers non-coherent DMA for the whole VM.
         return new GuestPage(
                 backing == Backing.MMIO,
                 guestPat,
                 guestMtrr,
                 cr0Cd,
-                noncoherentDma || kvmMemDmaSlot,
+                noncoherentDma,
                 hostMap == null ? MemType.WB : hostMap,
                 kvmMemDmaSlot,
                 dirtyLogging,
