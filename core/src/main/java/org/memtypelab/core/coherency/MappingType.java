@@ -1,18 +1,9 @@
 package org.memtypelab.core.coherency;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.memtypelab.core.memtype.Ept;
 import org.memtypelab.core.memtype.MemType;
 
 /** How one party accesses a buffer: a CPU memory type (with the guest's EPT leaf), an unverified type, or DMA. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "as")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = MappingType.Cpu.class, name = "cpu"),
-    @JsonSubTypes.Type(value = MappingType.Guest.class, name = "guest"),
-    @JsonSubTypes.Type(value = MappingType.Unverified.class, name = "unverified"),
-    @JsonSubTypes.Type(value = MappingType.Dma.class, name = "dma")
-})
 public sealed interface MappingType
         permits MappingType.Cpu, MappingType.Guest, MappingType.Unverified, MappingType.Dma {
 

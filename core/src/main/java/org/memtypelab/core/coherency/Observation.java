@@ -1,16 +1,6 @@
 package org.memtypelab.core.coherency;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
-
 /** Something a node saw or did that the coherency monitor needs: a mapping appeared, changed, went, or was used. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "obs")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = Observation.MappingSet.class, name = "mapping-set"),
-    @JsonSubTypes.Type(value = Observation.MappingGone.class, name = "mapping-gone"),
-    @JsonSubTypes.Type(value = Observation.Access.class, name = "access"),
-    @JsonSubTypes.Type(value = Observation.Reported.class, name = "reported")
-})
 public sealed interface Observation
         permits Observation.MappingSet, Observation.MappingGone, Observation.Access, Observation.Reported {
 

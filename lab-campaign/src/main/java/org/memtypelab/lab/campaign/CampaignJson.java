@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.memtypelab.protocol.wire.CoreTypes;
 
 /** Jackson for campaign.json. */
 final class CampaignJson {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = CoreTypes.json().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CampaignJson() {}
 

@@ -13,11 +13,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.memtypelab.protocol.wire.CoreTypes;
 
 /** A run directory: result.json, the nodes' traces, and the merged history.jsonl (DESIGN.md "Traces and history"). */
 public final class RunFiles {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = CoreTypes.json().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RunFiles() {}
 
@@ -46,7 +47,7 @@ public final class RunFiles {
                     .thenComparing(n -> n.path("node").asText())
                     .thenComparingLong(n -> n.path("incarnation").asLong())
                     .thenComparingLong(n -> n.path("line").asLong()));
-            ObjectMapper compact = new ObjectMapper();
+            ObjectMapper compact = CoreTypes.json();
             List<String> out = new ArrayList<>();
             for (JsonNode n : lines) {
                 out.add(compact.writeValueAsString(n));

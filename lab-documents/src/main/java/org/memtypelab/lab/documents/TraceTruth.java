@@ -3,7 +3,6 @@ package org.memtypelab.lab.documents;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Observation;
+import org.memtypelab.protocol.wire.CoreTypes;
 
 /**
  * The ground truth of a run: every event each node acted on is in its trace (written and flushed before acting), so
@@ -28,9 +28,8 @@ import org.memtypelab.core.coherency.Observation;
  */
 public final class TraceTruth {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new Jdk8Module())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            CoreTypes.json().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The truth's hazards, and how the monitor's report differs from it (by buffer, pair and kind). */
     public record Comparison(CoherencyLedger.Report truth, List<Hazard> missed, List<Hazard> falseAlarms) {}

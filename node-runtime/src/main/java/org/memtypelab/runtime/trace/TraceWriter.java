@@ -1,7 +1,6 @@
 package org.memtypelab.runtime.trace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.memtypelab.protocol.wire.CoreTypes;
 
 /** Appends one JSON object per line to a node's trace file and flushes it before the caller acts on it. */
 public final class TraceWriter implements AutoCloseable {
 
     /** The JSON mapper used for traces and histories. */
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module());
+    public static final ObjectMapper JSON = CoreTypes.json();
 
     private final BufferedWriter out;
 
