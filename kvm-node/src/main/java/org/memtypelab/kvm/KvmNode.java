@@ -1,13 +1,11 @@
 package org.memtypelab.kvm;
 
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
@@ -24,39 +22,47 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.NodeControl;
 import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeLife;
 import org.memtypelab.runtime.NodeShell;
 
-/** kvm-node: one VM in KVM, a thin shell around {@link KvmModel}. */
-public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
+/** kvm-node: one VM in KVM, a thin shell around {@link KvmModel}: idle until a run is set up, then ready. */
+public final class KvmNode {
 
     public static final String NODE = "kvm-node";
 
     private final NodeJournal journal;
     private final NodeControl control;
-    private KvmModel model;
+    private final NodeLife<KvmProtocol.Command> life;
 
     public static Behavior<KvmProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.setup(ctx -> new KvmNode(ctx, incarnation, monitor));
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KvmProtocol.KVM_KEY, ctx.getSelf()));
+            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
+            return new KvmNode(journal, ctx.getSelf().narrow()).life.supervised();
+        });
     }
 
-    private KvmNode(
-            ActorContext<KvmProtocol.Command> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        super(ctx);
-        this.journal =
-                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
-        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> {});
-        ctx.getSystem().receptionist().tell(Receptionist.register(KvmProtocol.KVM_KEY, ctx.getSelf()));
+    private KvmNode(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
+        this.journal = journal;
+        this.control = new NodeControl(NODE, journal, self);
+        this.life = new NodeLife<>(journal, this::idle);
     }
 
-    @Override
-    public Receive<KvmProtocol.Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(Arm.class, control::arm)
-                .onMessage(
+    /** No run set up: every step is refused. */
+    private Behavior<KvmProtocol.Command> idle() {
+        return common().onMessage(InstallBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(RemoveBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(SetMemoryRegion.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(GuestMap.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(GuestAccess.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(NoncoherentDma.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(StartDirtyLog.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .build();
+    }
+
+    /** A run's VM: every step is a call on {@code model}. */
+    private Behavior<KvmProtocol.Command> ready(KvmModel model) {
+        return common().onMessage(
                         InstallBlob.class,
                         m -> ioctl(
                                 m.stamp(),
@@ -79,24 +85,32 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                                 () -> model.setMemoryRegion(m.slot(), m.flags(), m.gpa(), m.size(), m.hva())))
                 .onMessage(
                         GuestMap.class,
-                        m -> act(
+                        m -> NodeShell.act(
+                                journal,
                                 m.stamp(),
                                 "guest-map " + m.buffer(),
                                 m.replyTo(),
                                 () -> model.guestMap(m.buffer(), m.pat())))
                 .onMessage(
                         GuestAccess.class,
-                        m -> act(
+                        m -> NodeShell.act(
+                                journal,
                                 m.stamp(),
                                 m.write() ? "guest-write" : "guest-read",
                                 m.replyTo(),
                                 () -> model.guestAccess(m.buffer(), m.write(), m.offset(), m.value())))
                 .onMessage(
                         NoncoherentDma.class,
-                        m -> act(m.stamp(), "noncoherent-dma", m.replyTo(), () -> model.noncoherentDma(m.attach())))
+                        m -> NodeShell.act(
+                                journal,
+                                m.stamp(),
+                                "noncoherent-dma",
+                                m.replyTo(),
+                                () -> model.noncoherentDma(m.attach())))
                 .onMessage(
                         StartDirtyLog.class,
-                        m -> act(
+                        m -> NodeShell.act(
+                                journal,
                                 m.stamp(),
                                 "start-dirty-log " + m.blob().buffer(),
                                 m.replyTo(),
@@ -104,37 +118,29 @@ public final class KvmNode extends AbstractBehavior<KvmProtocol.Command> {
                 .build();
     }
 
-    private Behavior<KvmProtocol.Command> onSetup(NodeCommand.Setup m) {
-        model = new KvmModel(m.setup().platform());
-        journal.start(m.setup());
-        m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "fresh VM", journal.lamport()));
-        return this;
+    /** What both states answer alike; a Setup (again) starts a fresh VM. */
+    private BehaviorBuilder<KvmProtocol.Command> common() {
+        return life.signals(Behaviors.receive(KvmProtocol.Command.class))
+                .onMessage(NodeCommand.Setup.class, this::onSetup)
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(Arm.class, control::arm);
     }
 
-    private Behavior<KvmProtocol.Command> act(
-            Stamp s, String what, ActorRef<StepDone> replyTo, java.util.function.Supplier<Outcome> op) {
-        if (journal.command(s, what)) {
-            return this;
-        }
-        if (model == null) {
-            replyTo.tell(StepDone.of(s, NODE, false, "kvm-node has no run set up", journal.lamport()));
-            return this;
-        }
-        NodeShell.finish(journal, s, op.get(), replyTo);
-        return this;
+    private Behavior<KvmProtocol.Command> onSetup(NodeCommand.Setup m) {
+        journal.start(m.setup());
+        KvmModel model = new KvmModel(m.setup().platform());
+        m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "fresh VM", journal.lamport()));
+        return life.become(() -> ready(model));
     }
 
     private Behavior<KvmProtocol.Command> ioctl(
-            Stamp s, String what, ActorRef<StepDone> replyTo, java.util.function.Supplier<KvmModel.SetOutcome> op) {
-        if (journal.command(s, what)) {
-            return this;
+            Stamp s, String what, ActorRef<StepDone> replyTo, Supplier<KvmModel.SetOutcome> op) {
+        if (!journal.command(s, what)) {
+            KvmModel.SetOutcome out = op.get();
+            NodeShell.finish(journal, s, out.outcome(), out.result().answer(), replyTo);
         }
-        if (model == null) {
-            replyTo.tell(StepDone.of(s, NODE, false, "kvm-node has no run set up", journal.lamport()));
-            return this;
-        }
-        KvmModel.SetOutcome out = op.get();
-        NodeShell.finish(journal, s, out.outcome(), out.result().answer(), replyTo);
-        return this;
+        return Behaviors.same();
     }
 }

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,20 +278,117 @@ class KvmNodeTest {
                 .containsExactly("run-1", "run-2");
     }
 
-    private StepDone setUp(String runId) {
+    @Test
+    void anIdleNodeRefusesEveryStepWithTheSameFailureAndSetupMakesItReady() {
+        ActorRef<StepDone> to = reply.ref();
+        List<KvmProtocol.Command> steps = List.of(
+                new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, to),
+                new KvmProtocol.RemoveBlob(new Stamp(2, 1), B0, to),
+                new KvmProtocol.SetMemoryRegion(new Stamp(3, 1), 1, 0, 0, MIB2, Optional.empty(), to),
+                new KvmProtocol.GuestMap(new Stamp(4, 1), "b0", Optional.empty(), to),
+                new KvmProtocol.GuestAccess(new Stamp(5, 1), "b0", true, 0, 1, to),
+                new KvmProtocol.NoncoherentDma(new Stamp(6, 1), true, to),
+                new KvmProtocol.StartDirtyLog(new Stamp(7, 1), B0, to));
+
+        List<StepDone> refused = steps.stream().map(this::step).toList();
+        StepDone ready = setUp("run-1");
+        StepDone installed = step(steps.get(0));
+
+        assertThat(refused).allSatisfy(d -> {
+            assertThat(d.ok()).isFalse();
+            assertThat(d.detail()).isEqualTo("kvm-node has no run set up");
+        });
+        assertThat(refused).extracting(StepDone::step).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(ready.detail()).isEqualTo("fresh VM");
+        assertThat(installed.detail()).startsWith("CREATE");
+        monitor.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aTraceFailureRestartsTheNodeWithItsJournalAndItsVm() {
+        setUp("run-1");
+        StepDone installed = step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, reply.ref()));
+        step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", Optional.empty(), reply.ref()));
+        events(1);
+
+        // the new run's trace cannot be opened: the actor fails and restarts; the Setup is not answered
+        kvm.tell(new NodeCommand.Setup(setup("run-2", unwritableTraceDir()), reply.ref()));
+        StepDone again = step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, reply.ref()));
+        StepDone read = step(new KvmProtocol.GuestAccess(new Stamp(3, 3), "b0", false, 0, 0, reply.ref()));
+
+        assertThat(again)
+                .as("a repeat after the restart is answered again from the journal, not acted on twice")
+                .isEqualTo(installed);
+        assertThat(read.ok()).as("the run's VM survived: " + read.detail()).isTrue();
+        assertThat(events(1).get(0).seq()).as("the event numbering goes on").isEqualTo(2);
+        List<JsonNode> trace = trace();
+        assertThat(trace)
+                .extracting(l -> l.get("line").asLong())
+                .as("one trace, appended after the restart")
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+        assertThat(kinds(trace).subList(6, 11)).containsExactly("recv", "duplicate", "recv", "decide", "event");
+    }
+
+    @Test
+    void stoppingTheNodeClosesItsTraceFile() throws IOException {
+        setUp("run-1");
+        step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, reply.ref()));
+        assertThat(openFilesIn(traceDir))
+                .as("the run's trace is open while it runs")
+                .hasSize(1);
+
+        kit.stop(kvm);
+
+        assertThat(openFilesIn(traceDir)).isEmpty();
+    }
+
+    /** The files under {@code dir} this JVM holds open (Linux: /proc/self/fd). */
+    private static List<Path> openFilesIn(Path dir) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        Path real = dir.toRealPath();
+        List<Path> open = new ArrayList<>();
+        try (var links = Files.list(fds)) {
+            for (Path fd : links.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(real)) {
+                        open.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed while listing
+                }
+            }
+        }
+        return open;
+    }
+
+    /** A trace directory that cannot be created: its parent is a file. */
+    private String unwritableTraceDir() {
+        try {
+            return Files.createFile(traceDir.resolve("not-a-dir"))
+                    .resolve("traces")
+                    .toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RunSetup setup(String runId) {
+        return setup(runId, traceDir.toString());
+    }
+
+    private RunSetup setup(String runId, String dir) {
         Peers peers = new Peers(
                 kvm,
                 kit.createTestProbe(QemuProtocol.Command.class).ref(),
                 kit.createTestProbe(GpuProtocol.Command.class).ref());
-        RunSetup setup = new RunSetup(
-                runId,
-                42,
-                KvmPlatform.defaults(),
-                QemuConfig.defaults(),
-                MigrationPolicy.STATUS_QUO,
-                traceDir.toString(),
-                peers);
-        return step(new NodeCommand.Setup(setup, reply.ref()));
+        return new RunSetup(
+                runId, 42, KvmPlatform.defaults(), QemuConfig.defaults(), MigrationPolicy.STATUS_QUO, dir, peers);
+    }
+
+    private StepDone setUp(String runId) {
+        return step(new NodeCommand.Setup(setup(runId), reply.ref()));
     }
 
     private StepDone step(KvmProtocol.Command command) {

@@ -1,25 +1,15 @@
 package org.memtypelab.migration;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.memtypelab.core.coherency.Mapping;
-import org.memtypelab.core.coherency.MappingType;
-import org.memtypelab.core.coherency.Observation;
-import org.memtypelab.core.coherency.Who;
+import org.memtypelab.core.migration.MigrationModel;
 import org.memtypelab.core.migration.MigrationOutcome;
-import org.memtypelab.core.migration.MigrationPolicy;
-import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
@@ -33,14 +23,18 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.NodeControl;
 import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeLife;
+import org.memtypelab.runtime.NodeRun;
 
 /**
- * migration-node: the live-migration thread. Asks QEMU for blockers, then copies blob pages through QEMU's mapping
- * (ram-copy, rule 29), or lets the GPU process save them (blob-as-gpu-state), or skips them (rule 28). Its requests
- * go through the outbox like every protocol message; an unanswered request is sent again (the receiver answers a
- * repeat without acting twice) before the migration is declared failed.
+ * migration-node: the live-migration thread, a router around {@link MigrationModel} (rules 27-29, option 7). Its
+ * requests go through the outbox like every protocol message; an unanswered request is sent again (the receiver
+ * answers a repeat without acting twice) before the migration is declared failed.
+ *
+ * <p>Its own messages (the peers' answers, attempt timeouts) are private: the actor runs on {@link Msg}, and the public
+ * {@link MigrationProtocol.Command}s reach it wrapped in {@link Wire} by a funnel in front of it.
  */
-public final class MigrationNode extends AbstractBehavior<Object> {
+public final class MigrationNode {
 
     public static final String NODE = "migration-node";
 
@@ -49,262 +43,258 @@ public final class MigrationNode extends AbstractBehavior<Object> {
 
     static final int ATTEMPTS = 5;
 
-    private enum Phase {
-        INFO,
-        SAVE,
-        DIRTY_LOG
-    }
+    private static final String ATTEMPT_TIMER = "attempt";
+    private static final String DIRTY_LOG = "start-dirty-log ";
+
+    /** What the actor handles: its public protocol, wrapped, and its private answers and timeouts. */
+    private sealed interface Msg permits Wire, InfoArrived, Answered, AttemptTimedOut {}
+
+    /** A command of the public protocol. */
+    private record Wire(MigrationProtocol.Command command) implements Msg {}
 
     /** QEMU's answer to a migration-info request. */
-    private record InfoArrived(QemuProtocol.MigrationInfo info) {}
+    private record InfoArrived(QemuProtocol.MigrationInfo info) implements Msg {}
 
     /** KVM's or the GPU process's answer. */
-    private record Answered(StepDone done) {}
+    private record Answered(StepDone done) implements Msg {}
 
     /** No answer within {@link #ATTEMPT}. */
-    private record AttemptTimedOut(Run run, int attempt) {}
+    private record AttemptTimedOut(int attempt) implements Msg {}
 
-    /** The migration in flight: the phase it waits in, the request it waits on, and the blobs left to copy. */
-    private static final class Run {
-        final Migrate request;
-        final Deque<BlobSlot> toCopy = new ArrayDeque<>();
-        final List<BlobSlot> copied = new ArrayList<>();
-        Phase phase = Phase.INFO;
-        String awaiting = "";
-        Runnable resend = () -> {};
-        int attempt;
-
-        Run(Migrate request) {
-            this.request = request;
+    /** The request a migration waits on: the Migrate it serves, which attempt this is, and how to send it again. */
+    private record Flight(Migrate migrate, int attempt, Runnable resend) {
+        Flight next() {
+            return new Flight(migrate, attempt + 1, resend);
         }
     }
 
     private final NodeJournal journal;
     private final NodeControl control;
-    private final TimerScheduler<Object> timers;
+    private final TimerScheduler<Msg> timers;
     private final ActorRef<QemuProtocol.MigrationInfo> infoAdapter;
     private final ActorRef<StepDone> answerAdapter;
-    private MigrationPolicy policy;
-    private Peers peers;
-    private Run run;
+    private final NodeLife<Msg> life;
 
     public static Behavior<MigrationProtocol.Command> create(
             long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.<Object>setup(
-                        ctx -> Behaviors.withTimers(timers -> new MigrationNode(ctx, timers, incarnation, monitor)))
-                .narrow();
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(MigrationProtocol.MIGRATION_KEY, ctx.getSelf()));
+            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
+            ActorRef<NodeCommand.ResendTo> self = ctx.getSelf().narrow();
+            Behavior<Msg> node = Behaviors.setup(inner -> Behaviors.withTimers(timers -> new MigrationNode(
+                            journal,
+                            self,
+                            timers,
+                            inner.messageAdapter(QemuProtocol.MigrationInfo.class, InfoArrived::new),
+                            inner.messageAdapter(StepDone.class, Answered::new))
+                    .life.supervised()));
+            // the funnel: public commands in, wrapped; the adapters' and timers' messages pass through as they are
+            return Behaviors.transformMessages(
+                    MigrationProtocol.Command.class, node, pf -> pf.match(MigrationProtocol.Command.class, Wire::new));
+        });
     }
 
     private MigrationNode(
-            ActorContext<Object> ctx,
-            TimerScheduler<Object> timers,
-            long incarnation,
-            ActorRef<MonitorProtocol.Command> monitor) {
-        super(ctx);
+            NodeJournal journal,
+            ActorRef<NodeCommand.ResendTo> self,
+            TimerScheduler<Msg> timers,
+            ActorRef<QemuProtocol.MigrationInfo> infoAdapter,
+            ActorRef<StepDone> answerAdapter) {
+        this.journal = journal;
+        this.control = new NodeControl(NODE, journal, self);
         this.timers = timers;
-        this.journal =
-                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
-        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> peers = p);
-        this.infoAdapter = ctx.messageAdapter(QemuProtocol.MigrationInfo.class, InfoArrived::new);
-        this.answerAdapter = ctx.messageAdapter(StepDone.class, Answered::new);
-        ActorRef<MigrationProtocol.Command> self = ctx.getSelf().narrow();
-        ctx.getSystem().receptionist().tell(Receptionist.register(MigrationProtocol.MIGRATION_KEY, self));
+        this.infoAdapter = infoAdapter;
+        this.answerAdapter = answerAdapter;
+        this.life = new NodeLife<>(journal, this::idle);
     }
 
-    @Override
-    public Receive<Object> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(Arm.class, control::arm)
-                .onMessage(Migrate.class, this::onMigrate)
-                .onMessage(InfoArrived.class, this::onInfo)
-                .onMessage(Answered.class, this::onAnswered)
-                .onMessage(AttemptTimedOut.class, this::onTimeout)
+    /** No run set up: a migrate is refused. */
+    private Behavior<Msg> idle() {
+        return life.signals(Behaviors.receive(Msg.class))
+                .onMessage(
+                        Wire.class,
+                        w -> command(
+                                w.command(),
+                                m -> control.refuse(
+                                        m.stamp(),
+                                        m.replyTo(),
+                                        why -> answer(
+                                                m.stamp(),
+                                                MigrationModel.Refused.because(why)
+                                                        .outcome())),
+                                p -> {}))
+                .onAnyMessage(m -> Behaviors.same()) // answers and timeouts of an earlier run
                 .build();
     }
 
-    private Behavior<Object> onSetup(NodeCommand.Setup m) {
-        policy = m.setup().policy();
-        peers = m.setup().peers();
-        run = null;
-        timers.cancelAll();
-        journal.start(m.setup());
-        m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "migration policy " + policy.label(), 0));
-        return this;
+    /** A run set up, no migration in flight. */
+    private Behavior<Msg> ready(NodeRun<MigrationModel> run) {
+        return life.signals(Behaviors.receive(Msg.class))
+                .onMessage(Wire.class, w -> command(w.command(), m -> onMigrate(run, m), run::usePeers))
+                .onAnyMessage(m -> Behaviors.same()) // late answers and timeouts of a migration that is over
+                .build();
     }
 
-    private Behavior<Object> onMigrate(Migrate m) {
+    /** A migration waiting for the answer to {@code flight}'s request; its attempt timer runs (again after a restart). */
+    private Behavior<Msg> migrating(NodeRun<MigrationModel> run, Flight flight) {
+        if (!timers.isTimerActive(ATTEMPT_TIMER)) {
+            timers.startSingleTimer(ATTEMPT_TIMER, new AttemptTimedOut(flight.attempt()), ATTEMPT);
+        }
+        MigrationModel model = run.model();
+        int step = flight.migrate().stamp().step();
+        return life.signals(Behaviors.receive(Msg.class))
+                .onMessage(Wire.class, w -> command(w.command(), m -> onMigrate(run, m), run::usePeers))
+                .onMessage(InfoArrived.class, a -> {
+                    QemuProtocol.MigrationInfo info = a.info();
+                    return answered(
+                            run,
+                            flight,
+                            model.infoArrived(info.step(), info.blockers(), info.blobsToCopy()),
+                            new Stamp(step, info.lamport(), "qemu-node"),
+                            "migration-info");
+                })
+                .onMessage(Answered.class, a -> {
+                    StepDone done = a.done();
+                    MigrationModel.Next next = done.answers().startsWith(DIRTY_LOG)
+                            ? model.dirtyLogStarted(
+                                    done.step(), done.answers().substring(DIRTY_LOG.length()), done.ok(), done.detail())
+                            : done.node().equals("gpu-process-node")
+                                    ? model.gpuSaved(done.step(), done.ok(), done.detail())
+                                    : new MigrationModel.Ignored();
+                    return answered(
+                            run, flight, next, new Stamp(step, done.lamport(), done.node()), done.node() + " done");
+                })
+                .onMessage(AttemptTimedOut.class, t -> t.attempt() == flight.attempt() ? timedOut(run, flight) : same())
+                .build();
+    }
+
+    /** The public protocol, the same in every state but for what a migrate and new peers do. */
+    private Behavior<Msg> command(
+            MigrationProtocol.Command c, Function<Migrate, Behavior<Msg>> migrate, Consumer<Peers> peers) {
+        if (c instanceof Migrate m) {
+            return migrate.apply(m);
+        }
+        if (c instanceof NodeCommand.Setup m) {
+            return onSetup(m);
+        }
+        if (c instanceof NodeCommand.NewPeers m) {
+            return control.newPeers(m, peers);
+        }
+        if (c instanceof NodeCommand.GetMark m) {
+            return control.mark(m);
+        }
+        if (c instanceof NodeCommand.ResendTo m) {
+            return control.resend(m);
+        }
+        if (c instanceof Arm m) {
+            return control.arm(m);
+        }
+        return Behaviors.unhandled();
+    }
+
+    /** A new run: a migration of the earlier run in flight is cut short. */
+    private Behavior<Msg> onSetup(NodeCommand.Setup m) {
+        journal.start(m.setup());
+        timers.cancelAll();
+        NodeRun<MigrationModel> run =
+                new NodeRun<>(new MigrationModel(m.setup().policy()), m.setup().peers());
+        m.replyTo()
+                .tell(StepDone.of(
+                        new Stamp(0, 0),
+                        NODE,
+                        true,
+                        "migration policy " + run.model().policy().label(),
+                        0));
+        return life.become(() -> ready(run));
+    }
+
+    private Behavior<Msg> onMigrate(NodeRun<MigrationModel> run, Migrate m) {
         if (journal.command(m.stamp(), "migrate")) {
-            return this; // a repeat: the journal sent again what this migration sent so far
+            return same(); // a repeat: the journal sent again what this migration sent so far
         }
-        if (policy == null || run != null) {
-            String why = policy == null ? "migration-node has no run set up" : "a migration is already running";
-            journal.send(
-                    m.replyTo(),
-                    m.stamp().from(),
-                    finished(m.stamp(), MigrationOutcome.Status.FAILED, why),
-                    m.stamp().step());
-            return this;
+        return proceed(run, m, run.model().migrate(m.stamp().step()));
+    }
+
+    /** An answer: unless the model waits for none such, it is traced as received before the model's next move. */
+    private Behavior<Msg> answered(
+            NodeRun<MigrationModel> run, Flight flight, MigrationModel.Next next, Stamp from, String what) {
+        if (next instanceof MigrationModel.Ignored) {
+            return same(); // a late or repeated answer, or one to another request
         }
-        run = new Run(m);
-        Stamp s = journal.sending(m.stamp().step(), "migration-info to qemu-node");
-        request(
-                Phase.INFO,
-                "migration-info",
-                Peers::qemu,
-                "qemu-node",
-                new QemuProtocol.GetMigrationInfo(s, policy, infoAdapter));
-        return this;
+        timers.cancel(ATTEMPT_TIMER);
+        journal.received(from, what);
+        return proceed(run, flight.migrate(), next);
+    }
+
+    private Behavior<Msg> timedOut(NodeRun<MigrationModel> run, Flight flight) {
+        if (flight.attempt() >= ATTEMPTS) {
+            return proceed(run, flight.migrate(), run.model().unanswered(ATTEMPTS, ATTEMPT.toMillis()));
+        }
+        Flight next = flight.next();
+        journal.decided(
+                flight.migrate().stamp().step(),
+                "retrying " + run.model().awaiting() + " (attempt " + next.attempt() + ")");
+        next.resend().run();
+        return life.become(() -> migrating(run, next));
+    }
+
+    /** Does what the model decided for the migration {@code m} serves. */
+    private Behavior<Msg> proceed(NodeRun<MigrationModel> run, Migrate m, MigrationModel.Next next) {
+        int step = m.stamp().step();
+        if (next instanceof MigrationModel.AskQemu ask) {
+            Stamp s = journal.sending(step, "migration-info to qemu-node");
+            return request(
+                    run, m, Peers::qemu, "qemu-node", new QemuProtocol.GetMigrationInfo(s, ask.policy(), infoAdapter));
+        }
+        if (next instanceof MigrationModel.AskGpuToSave) {
+            Stamp s = journal.sending(step, "save-blobs to gpu-process-node");
+            return request(run, m, Peers::gpu, "gpu-process-node", new GpuProtocol.SaveBlobs(s, answerAdapter));
+        }
+        if (next instanceof MigrationModel.StartDirtyLog d) {
+            journal.emit(step, d.observations());
+            Stamp s = journal.sending(step, DIRTY_LOG + d.blob().buffer() + " to kvm-node");
+            return request(run, m, Peers::kvm, "kvm-node", new KvmProtocol.StartDirtyLog(s, d.blob(), answerAdapter));
+        }
+        if (next instanceof MigrationModel.Finished f) {
+            journal.emit(step, f.observations());
+            timers.cancel(ATTEMPT_TIMER);
+            journal.decided(step, MigrationModel.detail(f.outcome()));
+            // filed under this run's Migrate, whatever command came in since, so a repeat gets this answer again
+            journal.sendFor("migrate", m.replyTo(), m.stamp().from(), answer(m.stamp(), f.outcome()), step);
+            return life.become(() -> ready(run));
+        }
+        if (next instanceof MigrationModel.Refused r) {
+            journal.send(m.replyTo(), m.stamp().from(), answer(m.stamp(), r.outcome()), step);
+        }
+        return same();
     }
 
     /**
-     * Sends a request now (filed under the run's Migrate, so a repeated Migrate sends it again) and again on every
-     * timeout, up to {@link #ATTEMPTS} times.
+     * Sends a request now (filed under the migration's Migrate, so a repeated Migrate sends it again) and waits for its
+     * answer; a timeout sends it again to the peer as it is then (it may have restarted, NewPeers).
      */
-    private <T> void request(
-            Phase phase,
-            String awaiting,
-            java.util.function.Function<Peers, ActorRef<T>> to,
-            String toNode,
-            T message) {
-        int step = run.request.stamp().step();
-        run.phase = phase;
-        run.awaiting = awaiting;
-        // a retry goes to the peer as it is then: it may have restarted (NewPeers) in the meantime
-        run.resend = () -> journal.resend(to.apply(peers), toNode, message, step);
-        run.attempt = 1;
-        journal.sendFor("migrate", to.apply(peers), toNode, message, step);
-        timers.startSingleTimer(run, new AttemptTimedOut(run, 1), ATTEMPT);
+    private <T> Behavior<Msg> request(
+            NodeRun<MigrationModel> run, Migrate m, Function<Peers, ActorRef<T>> to, String toNode, T message) {
+        int step = m.stamp().step();
+        journal.sendFor("migrate", to.apply(run.peers()), toNode, message, step);
+        Flight flight = new Flight(m, 1, () -> journal.resend(to.apply(run.peers()), toNode, message, step));
+        timers.cancel(ATTEMPT_TIMER);
+        return life.become(() -> migrating(run, flight));
     }
 
-    private Behavior<Object> onTimeout(AttemptTimedOut t) {
-        if (t.run() != run || t.attempt() != run.attempt) {
-            return this; // answered in the meantime, or a run a new Setup cut short
-        }
-        if (run.attempt >= ATTEMPTS) {
-            return end(
-                    MigrationOutcome.Status.FAILED,
-                    "no answer to " + run.awaiting + " after " + ATTEMPTS + " attempts of " + ATTEMPT.toMillis()
-                            + " ms");
-        }
-        run.attempt++;
-        journal.decided(run.request.stamp().step(), "retrying " + run.awaiting + " (attempt " + run.attempt + ")");
-        run.resend.run();
-        timers.startSingleTimer(run, new AttemptTimedOut(run, run.attempt), ATTEMPT);
-        return this;
-    }
-
-    private Behavior<Object> onInfo(InfoArrived a) {
-        if (run == null
-                || run.phase != Phase.INFO
-                || a.info().step() != run.request.stamp().step()) {
-            return this; // a late or repeated answer, or one to another migration
-        }
-        timers.cancel(run);
-        Stamp s = run.request.stamp();
-        journal.received(new Stamp(s.step(), a.info().lamport(), "qemu-node"), "migration-info");
-        if (!a.info().blockers().isEmpty()) {
-            // DOMAIN rule 27: any migration attempt fails while a blocker exists.
-            return end(
-                    MigrationOutcome.Status.BLOCKED, String.join("; ", a.info().blockers()));
-        }
-        if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
-            Stamp next = journal.sending(s.step(), "save-blobs to gpu-process-node");
-            request(
-                    Phase.SAVE,
-                    "save-blobs",
-                    Peers::gpu,
-                    "gpu-process-node",
-                    new GpuProtocol.SaveBlobs(next, answerAdapter));
-            return this;
-        }
-        run.toCopy.addAll(a.info().blobsToCopy());
-        return copyNext();
-    }
-
-    /** Dirty logging on, then the blob's pages read through QEMU's mapping, one blob after the other. */
-    private Behavior<Object> copyNext() {
-        Stamp s = run.request.stamp();
-        BlobSlot blob = run.toCopy.peek();
-        if (blob == null) {
-            List<Observation> gone = run.copied.stream()
-                    .map(b -> (Observation) new Observation.MappingGone(b.buffer(), Who.MIGRATION))
-                    .toList();
-            journal.emit(s.step(), gone);
-            String what = policy == MigrationPolicy.RAM_COPY
-                    ? "copied " + run.copied.size() + " blob(s) through QEMU's mapping like RAM"
-                    : "blob regions are not migratable RAM and were skipped (DOMAIN rule 28)";
-            return end(MigrationOutcome.Status.COMPLETED, what);
-        }
-        Stamp next = journal.sending(s.step(), "start-dirty-log " + blob.buffer() + " to kvm-node");
-        request(
-                Phase.DIRTY_LOG,
-                "start-dirty-log " + blob.buffer(),
-                Peers::kvm,
-                "kvm-node",
-                new KvmProtocol.StartDirtyLog(next, blob, answerAdapter));
-        return this;
-    }
-
-    private Behavior<Object> onAnswered(Answered a) {
-        boolean expected = run != null
-                && a.done().step() == run.request.stamp().step()
-                && (run.phase == Phase.SAVE
-                        ? a.done().node().equals("gpu-process-node")
-                        : run.phase == Phase.DIRTY_LOG && a.done().answers().equals(run.awaiting));
-        if (!expected) {
-            return this; // a late or repeated answer to an earlier request
-        }
-        timers.cancel(run);
-        Stamp s = run.request.stamp();
-        journal.received(
-                new Stamp(s.step(), a.done().lamport(), a.done().node()),
-                a.done().node() + " done");
-        if (!a.done().ok()) {
-            return end(MigrationOutcome.Status.FAILED, a.done().detail());
-        }
-        if (run.phase == Phase.SAVE) {
-            return end(MigrationOutcome.Status.COMPLETED, a.done().detail() + " (DOMAIN 9 option 7)");
-        }
-        BlobSlot blob = run.toCopy.poll();
-        MappingType viaQemu = new MappingType.Cpu(blob.qemuType()); // DOMAIN rule 29
-        journal.emit(
-                s.step(),
-                List.of(
-                        new Observation.MappingSet(new Mapping(blob.buffer(), Who.MIGRATION, viaQemu, true)),
-                        new Observation.Access(blob.buffer(), Who.MIGRATION, viaQemu, false, 0, 0)));
-        run.copied.add(blob);
-        return copyNext();
-    }
-
-    private Behavior<Object> end(MigrationOutcome.Status status, String reason) {
-        Migrate m = run.request;
-        timers.cancel(run);
-        run = null;
-        journal.decided(m.stamp().step(), "migration " + status.label() + ": " + reason);
-        // filed under this run's Migrate, whatever command came in since, so a repeat gets this answer again
-        journal.sendFor(
-                "migrate",
-                m.replyTo(),
-                m.stamp().from(),
-                finished(m.stamp(), status, reason),
-                m.stamp().step());
-        return this;
-    }
-
-    private StepDone finished(Stamp s, MigrationOutcome.Status status, String reason) {
-        boolean ok = status != MigrationOutcome.Status.FAILED;
+    private StepDone answer(Stamp s, MigrationOutcome outcome) {
         return new StepDone(
                 s.step(),
                 NODE,
-                ok,
-                "migration " + status.label() + ": " + reason,
+                MigrationModel.ok(outcome),
+                MigrationModel.detail(outcome),
                 "",
-                new MigrationOutcome(status, reason),
+                outcome,
                 journal.lamport(),
                 "migrate");
+    }
+
+    private static Behavior<Msg> same() {
+        return Behaviors.same();
     }
 }

@@ -544,6 +544,48 @@ class MigrationNodeTest {
         other.expectNoMessage(QUIET);
     }
 
+    @Test
+    void aTraceFailureMidMigrationRestartsTheNodeAndTheMigrationGoesOn() throws IOException {
+        setUp(MigrationPolicy.RAM_COPY);
+        MigrationProtocol.Migrate migrate = new MigrationProtocol.Migrate(new Stamp(7, 1), reply.ref());
+        migration.tell(migrate);
+        QemuProtocol.GetMigrationInfo asked = qemu.expectMessageClass(QemuProtocol.GetMigrationInfo.class);
+        String unwritable = Files.createFile(traceDir.resolve("not-a-dir"))
+                .resolve("traces")
+                .toString();
+
+        // the new run's trace cannot be opened: the actor fails and restarts; the Setup is not answered
+        migration.tell(new NodeCommand.Setup(
+                new RunSetup(
+                        "run-2",
+                        42,
+                        KvmPlatform.defaults(),
+                        QemuConfig.defaults(),
+                        MigrationPolicy.STATUS_QUO,
+                        unwritable,
+                        new Peers(kvm.ref(), qemu.ref(), gpu.ref())),
+                reply.ref()));
+        migration.tell(migrate);
+        QemuProtocol.Command resent = qemu.receiveMessage();
+        // the restart cancelled the attempt's timer; the migration it kept starts it again
+        QemuProtocol.GetMigrationInfo retried =
+                (QemuProtocol.GetMigrationInfo) qemu.expectMessage(MigrationNode.ATTEMPT.plusSeconds(1), asked);
+        retried.replyTo().tell(new QemuProtocol.MigrationInfo(7, List.of(), List.of(B0), 2));
+        KvmProtocol.StartDirtyLog dirtyLog = kvm.expectMessageClass(KvmProtocol.StartDirtyLog.class);
+        dirtyLog.replyTo().tell(dirtyLogOn(dirtyLog, 4));
+        StepDone done = reply.receiveMessage();
+
+        assertThat(resent)
+                .as("a repeated Migrate after the restart starts nothing new")
+                .isEqualTo(asked);
+        assertThat(done.step()).isEqualTo(7);
+        assertThat(done.migration().status()).isEqualTo(MigrationOutcome.Status.COMPLETED);
+        assertThat(done.detail()).as("the run's ram-copy policy survived").contains("copied 1 blob(s)");
+        assertThat(events(3)).extracting(Event::seq).containsExactly(1L, 2L, 3L);
+        assertThat(decisions(trace())).containsExactly("retrying migration-info (attempt 2)", done.detail());
+        reply.expectNoMessage(QUIET);
+    }
+
     /** A completed ram-copy migration of b0: three events, consumed from the monitor probe and returned. */
     private List<Event> copyB0UnderRamCopy() {
         setUp(MigrationPolicy.RAM_COPY);

@@ -1,6 +1,7 @@
 package org.memtypelab.runtime;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -11,25 +12,20 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 
 /**
- * The control messages every node actor answers the same way (marks, resends, armed faults, new peers), so each
- * actor registers them as one-line method references and keeps only its own protocol.
+ * The messages every node actor answers the same way (marks, resends, armed faults, new peers, and any step before a
+ * run is set up), so each actor registers them as one-line method references and keeps only its own protocol.
  */
 public final class NodeControl {
 
     private final String node;
     private final NodeJournal journal;
     private final ActorRef<NodeCommand.ResendTo> self;
-    private final Consumer<Peers> peers;
 
-    /**
-     * @param self where the monitor asks for resends (the actor itself)
-     * @param peers what the actor does with new peer references after a restart elsewhere
-     */
-    public NodeControl(String node, NodeJournal journal, ActorRef<NodeCommand.ResendTo> self, Consumer<Peers> peers) {
+    /** @param self where the monitor asks for resends (the actor itself) */
+    public NodeControl(String node, NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
         this.node = node;
         this.journal = journal;
         this.self = self;
-        this.peers = peers;
     }
 
     /** How far this node's event stream goes. */
@@ -51,10 +47,35 @@ public final class NodeControl {
         return Behaviors.same();
     }
 
-    /** Takes the peers' new references (the model is kept). */
-    public <T> Behavior<T> newPeers(NodeCommand.NewPeers m) {
-        peers.accept(m.peers());
+    /** Takes the peers' new references (the model is kept); {@code use} is where the run keeps them. */
+    public <T> Behavior<T> newPeers(NodeCommand.NewPeers m, Consumer<Peers> use) {
+        use.accept(m.peers());
         m.replyTo().tell(StepDone.of(new Stamp(0, 0), node, true, "peers updated", journal.lamport()));
         return Behaviors.same();
+    }
+
+    /** Acknowledges new peers on a node that talks to none, or has no run to hand them to yet. */
+    public <T> Behavior<T> newPeers(NodeCommand.NewPeers m) {
+        return newPeers(m, p -> {});
+    }
+
+    /** The failure every step command gets from a node without a run set up. */
+    public String notSetUp() {
+        return node + " has no run set up";
+    }
+
+    /**
+     * Refuses a step command of a node without a run: {@code answer} turns {@link #notSetUp()} into the reply the
+     * command expects. Nothing is traced (there is no run, so no trace file); the clock moves past the sender's.
+     */
+    public <T, R> Behavior<T> refuse(Stamp s, ActorRef<R> replyTo, Function<String, R> answer) {
+        journal.received(s, "before setup");
+        replyTo.tell(answer.apply(notSetUp()));
+        return Behaviors.same();
+    }
+
+    /** {@link #refuse(Stamp, ActorRef, Function)} for a command answered with a {@link StepDone}. */
+    public <T> Behavior<T> refuse(Stamp s, ActorRef<StepDone> replyTo) {
+        return refuse(s, replyTo, why -> StepDone.of(s, node, false, why, journal.lamport()));
     }
 }

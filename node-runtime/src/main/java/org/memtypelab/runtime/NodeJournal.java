@@ -1,5 +1,6 @@
 package org.memtypelab.runtime;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.protocol.node.MessageRule;
@@ -41,6 +43,7 @@ public final class NodeJournal {
     private Outbox outbox;
     private long lines;
     private TraceWriter trace;
+    private Path traceDir;
 
     /** A journal whose events go to {@code monitor} and whose held-back messages use {@code scheduler}. */
     public NodeJournal(
@@ -69,15 +72,43 @@ public final class NodeJournal {
         return journal.incarnation();
     }
 
-    /** Starts a run: a fresh event stream, the run's trace file, no faults armed. */
+    /** The journal of a node actor: held-back messages use its system's scheduler and its dispatcher. */
+    public static NodeJournal of(
+            String node, long incarnation, ActorRef<MonitorProtocol.Command> monitor, ActorContext<?> ctx) {
+        return new NodeJournal(node, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+    }
+
+    /**
+     * Starts a run: a fresh event stream, the run's trace file, no faults armed. The trace file is opened first, so
+     * if that fails the journal is still the earlier run's.
+     */
     public void start(RunSetup setup) {
+        Path dir = Path.of(setup.traceDir());
+        TraceWriter next = TraceWriter.open(dir, node());
         close();
+        trace = next;
+        traceDir = dir;
         journal.start(setup.runId());
         outbox = new Outbox(node(), setup.seed());
         injected.clear();
         lines = 0;
-        trace = TraceWriter.open(Path.of(setup.traceDir()), node());
         record("setup", fields("run", setup.runId(), "seed", setup.seed()), 0);
+    }
+
+    /**
+     * After a failure restarted the node actor: drops the trace writer, which may have failed in the middle of a line,
+     * and keeps everything else. The next line opens the run's trace file again and is appended to it.
+     */
+    public void restarted() {
+        if (trace == null) {
+            return;
+        }
+        try {
+            trace.close();
+        } catch (UncheckedIOException e) {
+            // the writer failed before; what it still held is lost either way
+        }
+        trace = null;
     }
 
     /** Records a received message and advances the Lamport clock past the sender's. */
@@ -232,7 +263,10 @@ public final class NodeJournal {
 
     private void record(String kind, Map<String, Object> body, int step) {
         if (trace == null) {
-            return;
+            if (traceDir == null) {
+                return;
+            }
+            trace = TraceWriter.open(traceDir, node());
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("node", node());
@@ -246,8 +280,9 @@ public final class NodeJournal {
         trace.line(line);
     }
 
-    /** Closes the trace file. */
+    /** Closes the trace file; nothing is traced until the next run starts. */
     public void close() {
+        traceDir = null;
         if (trace != null) {
             trace.close();
             trace = null;

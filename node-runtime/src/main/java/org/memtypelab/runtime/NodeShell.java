@@ -1,6 +1,9 @@
 package org.memtypelab.runtime;
 
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
@@ -21,6 +24,18 @@ public final class NodeShell {
                 .withErrno(errno)
                 .answering(journal.currentCommand());
         journal.send(replyTo, s.from(), done, s.step());
+    }
+
+    /**
+     * Handles step command {@code what}: unless the journal saw it before (a repeat is answered again, an earlier run's
+     * copy is dropped), runs {@code op} on the model and finishes with its outcome. The actor stays as it is.
+     */
+    public static <T> Behavior<T> act(
+            NodeJournal journal, Stamp s, String what, ActorRef<StepDone> replyTo, Supplier<Outcome> op) {
+        if (!journal.command(s, what)) {
+            finish(journal, s, op.get(), replyTo);
+        }
+        return Behaviors.same();
     }
 
     /** As {@link #finish(NodeJournal, Stamp, Outcome, String, ActorRef)} without an errno. */

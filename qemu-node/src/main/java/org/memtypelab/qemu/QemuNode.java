@@ -1,11 +1,10 @@
 package org.memtypelab.qemu;
 
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.qemu.QemuModel;
@@ -13,7 +12,6 @@ import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.QemuProtocol.GetMigrationInfo;
 import org.memtypelab.protocol.node.QemuProtocol.ImportDmaBuf;
@@ -24,94 +22,113 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.NodeControl;
 import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeLife;
+import org.memtypelab.runtime.NodeRun;
 import org.memtypelab.runtime.NodeShell;
 
 /** qemu-node: QEMU's virtio-gpu, a thin shell around {@link QemuModel}; memslots go on to kvm-node. */
-public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
+public final class QemuNode {
 
     public static final String NODE = "qemu-node";
 
     private final NodeJournal journal;
     private final NodeControl control;
-    private QemuModel model;
-    private Peers peers;
+    private final NodeLife<QemuProtocol.Command> life;
 
     public static Behavior<QemuProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.setup(ctx -> new QemuNode(ctx, incarnation, monitor));
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(QemuProtocol.QEMU_KEY, ctx.getSelf()));
+            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
+            return new QemuNode(journal, ctx.getSelf().narrow()).life.supervised();
+        });
     }
 
-    private QemuNode(
-            ActorContext<QemuProtocol.Command> ctx, long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        super(ctx);
-        this.journal =
-                new NodeJournal(NODE, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
-        this.control = new NodeControl(NODE, journal, ctx.getSelf().narrow(), p -> peers = p);
-        ctx.getSystem().receptionist().tell(Receptionist.register(QemuProtocol.QEMU_KEY, ctx.getSelf()));
+    private QemuNode(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
+        this.journal = journal;
+        this.control = new NodeControl(NODE, journal, self);
+        this.life = new NodeLife<>(journal, this::idle);
     }
 
-    @Override
-    public Receive<QemuProtocol.Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(Arm.class, control::arm)
-                .onMessage(ImportDmaBuf.class, this::onImport)
-                .onMessage(MapBlob.class, this::onMapBlob)
-                .onMessage(UnmapBlob.class, this::onUnmapBlob)
-                .onMessage(WalkMemslots.class, this::onWalk)
-                .onMessage(GetMigrationInfo.class, this::onMigrationInfo)
+    /** No run set up: every step is refused; migration information names that as the blocker. */
+    private Behavior<QemuProtocol.Command> idle() {
+        return common().onMessage(NodeCommand.NewPeers.class, control::newPeers)
+                .onMessage(ImportDmaBuf.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(MapBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(UnmapBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(WalkMemslots.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(
+                        GetMigrationInfo.class,
+                        m -> control.refuse(
+                                m.stamp(),
+                                m.replyTo(),
+                                why -> new QemuProtocol.MigrationInfo(
+                                        m.stamp().step(), List.of(why), List.of(), journal.lamport())))
                 .build();
     }
 
+    /** A run's QEMU: every step is a call on the run's model. */
+    private Behavior<QemuProtocol.Command> ready(NodeRun<QemuModel> run) {
+        QemuModel model = run.model();
+        return common().onMessage(NodeCommand.NewPeers.class, m -> control.newPeers(m, run::usePeers))
+                .onMessage(
+                        ImportDmaBuf.class,
+                        m -> NodeShell.act(
+                                journal,
+                                m.stamp(),
+                                "import-dmabuf " + m.dmaBuf().buffer(),
+                                m.replyTo(),
+                                () -> model.importDmaBuf(m.dmaBuf())))
+                .onMessage(MapBlob.class, m -> onMapBlob(run, m))
+                .onMessage(UnmapBlob.class, m -> onUnmapBlob(run, m))
+                .onMessage(
+                        WalkMemslots.class,
+                        m -> NodeShell.act(
+                                journal,
+                                m.stamp(),
+                                "walk-memslots " + m.by(),
+                                m.replyTo(),
+                                () -> model.walkMemslots(m.by())))
+                .onMessage(GetMigrationInfo.class, m -> onMigrationInfo(model, m))
+                .build();
+    }
+
+    /** What both states answer alike; a Setup (again) starts a fresh QEMU. */
+    private BehaviorBuilder<QemuProtocol.Command> common() {
+        return life.signals(Behaviors.receive(QemuProtocol.Command.class))
+                .onMessage(NodeCommand.Setup.class, this::onSetup)
+                .onMessage(NodeCommand.GetMark.class, control::mark)
+                .onMessage(NodeCommand.ResendTo.class, control::resend)
+                .onMessage(Arm.class, control::arm);
+    }
+
     private Behavior<QemuProtocol.Command> onSetup(NodeCommand.Setup m) {
-        model = new QemuModel(m.setup().qemu());
-        peers = m.setup().peers();
         journal.start(m.setup());
+        NodeRun<QemuModel> run =
+                new NodeRun<>(new QemuModel(m.setup().qemu()), m.setup().peers());
         m.replyTo()
                 .tell(StepDone.of(
                         new Stamp(0, 0), NODE, true, "QEMU " + m.setup().qemu().version(), 0));
-        return this;
+        return life.become(() -> ready(run));
     }
 
-    /** False if the command must not run: a duplicate (already answered again) or no run set up. */
-    private boolean ready(Stamp s, String what, ActorRef<StepDone> replyTo) {
-        if (journal.command(s, what)) {
-            return false;
+    private Behavior<QemuProtocol.Command> onMapBlob(NodeRun<QemuModel> run, MapBlob m) {
+        if (!journal.command(m.stamp(), "map-blob " + m.buffer())) {
+            QemuModel.MapResult r = run.model().mapBlob(m.buffer(), m.gpa(), m.flags(), m.memtype());
+            forwardToKvm(run, m.stamp(), r, m.replyTo(), true);
         }
-        if (model == null) {
-            replyTo.tell(StepDone.of(s, NODE, false, "qemu-node has no run set up", journal.lamport()));
-        }
-        return model != null;
+        return Behaviors.same();
     }
 
-    private Behavior<QemuProtocol.Command> onImport(ImportDmaBuf m) {
-        if (ready(m.stamp(), "import-dmabuf " + m.dmaBuf().buffer(), m.replyTo())) {
-            NodeShell.finish(journal, m.stamp(), model.importDmaBuf(m.dmaBuf()), m.replyTo());
+    private Behavior<QemuProtocol.Command> onUnmapBlob(NodeRun<QemuModel> run, UnmapBlob m) {
+        if (!journal.command(m.stamp(), "unmap-blob " + m.buffer())) {
+            forwardToKvm(run, m.stamp(), run.model().unmapBlob(m.buffer()), m.replyTo(), false);
         }
-        return this;
-    }
-
-    private Behavior<QemuProtocol.Command> onMapBlob(MapBlob m) {
-        if (!ready(m.stamp(), "map-blob " + m.buffer(), m.replyTo())) {
-            return this;
-        }
-        QemuModel.MapResult r = model.mapBlob(m.buffer(), m.gpa(), m.flags(), m.memtype());
-        forwardToKvm(m.stamp(), r, m.replyTo(), true);
-        return this;
-    }
-
-    private Behavior<QemuProtocol.Command> onUnmapBlob(UnmapBlob m) {
-        if (!ready(m.stamp(), "unmap-blob " + m.buffer(), m.replyTo())) {
-            return this;
-        }
-        forwardToKvm(m.stamp(), model.unmapBlob(m.buffer()), m.replyTo(), false);
-        return this;
+        return Behaviors.same();
     }
 
     /** QEMU's part is done; KVM answers the step with the ioctl's result (DOMAIN 5.2: the subregion's memslot). */
-    private void forwardToKvm(Stamp s, QemuModel.MapResult r, ActorRef<StepDone> replyTo, boolean install) {
+    private void forwardToKvm(
+            NodeRun<QemuModel> run, Stamp s, QemuModel.MapResult r, ActorRef<StepDone> replyTo, boolean install) {
         Outcome o = r.outcome();
         if (r.slot().isEmpty()) {
             NodeShell.finish(journal, s, o, replyTo);
@@ -123,7 +140,7 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
                 s.step(),
                 (install ? "install-blob " : "remove-blob ") + r.slot().get().buffer());
         journal.send(
-                peers.kvm(),
+                run.peers().kvm(),
                 "kvm-node",
                 install
                         ? new KvmProtocol.InstallBlob(next, r.slot().get(), replyTo)
@@ -131,25 +148,9 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
                 s.step());
     }
 
-    private Behavior<QemuProtocol.Command> onWalk(WalkMemslots m) {
-        if (ready(m.stamp(), "walk-memslots " + m.by(), m.replyTo())) {
-            NodeShell.finish(journal, m.stamp(), model.walkMemslots(m.by()), m.replyTo());
-        }
-        return this;
-    }
-
-    private Behavior<QemuProtocol.Command> onMigrationInfo(GetMigrationInfo m) {
+    private Behavior<QemuProtocol.Command> onMigrationInfo(QemuModel model, GetMigrationInfo m) {
         if (journal.command(m.stamp(), "migration-info")) {
-            return this;
-        }
-        if (model == null) {
-            m.replyTo()
-                    .tell(new QemuProtocol.MigrationInfo(
-                            m.stamp().step(),
-                            java.util.List.of("qemu-node has no run set up"),
-                            java.util.List.of(),
-                            journal.lamport()));
-            return this;
+            return Behaviors.same();
         }
         var blockers = model.blockers(m.policy());
         var blobs = model.blobsReadByMigration(m.policy());
@@ -159,6 +160,6 @@ public final class QemuNode extends AbstractBehavior<QemuProtocol.Command> {
                 m.stamp().from(),
                 new QemuProtocol.MigrationInfo(m.stamp().step(), blockers, blobs, journal.lamport()),
                 m.stamp().step());
-        return this;
+        return Behaviors.same();
     }
 }

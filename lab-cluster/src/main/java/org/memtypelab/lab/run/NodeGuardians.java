@@ -18,6 +18,7 @@ import org.memtypelab.monitor.CoherencyMonitor;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.qemu.QemuNode;
+import org.memtypelab.runtime.NodeDispatcher;
 
 /** The guardian of each role's ActorSystem: starts the node actor and this system's proxy of the monitor. */
 public final class NodeGuardians {
@@ -43,10 +44,12 @@ public final class NodeGuardians {
         return Behaviors.setup(ctx -> {
             ActorRef<MonitorProtocol.Command> monitor = monitor(ctx.getSystem());
             switch (role) {
-                case KVM -> ctx.spawn(KvmNode.create(incarnation, monitor), role.label());
-                case QEMU -> ctx.spawn(QemuNode.create(incarnation, monitor), role.label());
-                case GPU_PROCESS -> ctx.spawn(GpuProcessNode.create(incarnation, monitor), role.label());
-                case MIGRATION -> ctx.spawn(MigrationNode.create(incarnation, monitor), role.label());
+                case KVM -> ctx.spawn(KvmNode.create(incarnation, monitor), role.label(), NodeDispatcher.PROPS);
+                case QEMU -> ctx.spawn(QemuNode.create(incarnation, monitor), role.label(), NodeDispatcher.PROPS);
+                case GPU_PROCESS ->
+                    ctx.spawn(GpuProcessNode.create(incarnation, monitor), role.label(), NodeDispatcher.PROPS);
+                case MIGRATION ->
+                    ctx.spawn(MigrationNode.create(incarnation, monitor), role.label(), NodeDispatcher.PROPS);
                 case MONITOR, CONDUCTOR -> {
                     // the monitor runs as the singleton above; the conductor drives runs from the CLI thread
                 }
