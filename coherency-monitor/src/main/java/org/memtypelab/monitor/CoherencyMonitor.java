@@ -1,49 +1,53 @@
 package org.memtypelab.monitor;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.CoherencyLedger;
-import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.protocol.node.MonitorProtocol;
+import org.memtypelab.protocol.node.MonitorProtocol.Message;
 import org.memtypelab.protocol.node.MonitorProtocol.MonitorReport;
 import org.memtypelab.protocol.node.MonitorProtocol.Report;
 import org.memtypelab.protocol.node.MonitorProtocol.Reset;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeMark;
 import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
+import org.memtypelab.runtime.delivery.Resync;
 
 /**
  * The coherency monitor (a Cluster Singleton): collects every node's events into a {@link CoherencyLedger} and, when
- * asked, asks nodes to resend what it missed before it answers. A gap it cannot fill is reported as unobserved, so a
- * lost message delays or withholds a verdict but never hides a hazard (DESIGN.md).
+ * asked, asks nodes to resend what it missed before it answers ({@link Resync} decides; this actor drives it with a
+ * timer). A gap it cannot fill is reported as unobserved, so a lost message delays or withholds a verdict but never
+ * hides a hazard (DESIGN.md). Events are judged only on the run's platform: until a Reset or a Report names the run,
+ * the monitor holds them unjudged.
  */
-public final class CoherencyMonitor extends AbstractBehavior<Object> {
+public final class CoherencyMonitor {
 
     public static final String NODE = "monitor";
 
-    /** How often and how long the monitor waits for resent events before giving up on a gap. */
-    static final Duration RETRY = Duration.ofMillis(100);
+    /** How often the monitor looks for resent events, and how many times it asks before reporting a gap unobserved. */
+    static final Resync.Policy RESYNC = new Resync.Policy(Duration.ofMillis(100), 50);
 
-    static final int MAX_RETRIES = 50;
+    /** Messages only this actor sends itself. */
+    private sealed interface Private extends Message permits Retry {}
 
-    private record Retry(Report report, int attempt) {}
+    /** The resend loop's timer for {@code report}, after {@code attempt} rounds of resend requests. */
+    private record Retry(Report report, int attempt) implements Private {}
 
-    private final TimerScheduler<Object> timers;
-    private static final Coherence UNTIL_REPORTED = new Coherence(CpuVendor.INTEL, true);
+    /** The run being judged, on its platform: from its Reset, or from its Report for a monitor that took over. */
+    private record Run(String id, Coherence platform) {}
 
-    private String runId = "";
+    private final ActorContext<Message> ctx;
+    private final TimerScheduler<Message> timers;
+    private final Resync.Policy policy;
     /**
      * Events by run: on a reused cluster a delayed or resent event of an earlier run can arrive after the next run's
      * reset, and must not count there. A monitor that took over mid-run keeps whatever run arrives.
@@ -51,82 +55,102 @@ public final class CoherencyMonitor extends AbstractBehavior<Object> {
     private final Map<String, CoherencyLedger> ledgers = new HashMap<>();
 
     public static Behavior<MonitorProtocol.Command> create() {
-        return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(t -> new CoherencyMonitor(ctx, t)))
+        return create(RESYNC);
+    }
+
+    static Behavior<MonitorProtocol.Command> create(Resync.Policy policy) {
+        return Behaviors.<Message>setup(
+                        ctx -> Behaviors.withTimers(timers -> new CoherencyMonitor(ctx, timers, policy).runUnknown()))
                 .narrow();
     }
 
-    private CoherencyMonitor(ActorContext<Object> ctx, TimerScheduler<Object> timers) {
-        super(ctx);
+    private CoherencyMonitor(ActorContext<Message> ctx, TimerScheduler<Message> timers, Resync.Policy policy) {
+        this.ctx = ctx;
         this.timers = timers;
+        this.policy = policy;
     }
 
-    @Override
-    public Receive<Object> createReceive() {
-        return newReceiveBuilder()
+    /** A fresh monitor, or one that took over mid-run: no Reset seen, so every event is kept under its own run. */
+    private Behavior<Message> runUnknown() {
+        return Behaviors.receive(Message.class)
                 .onMessage(Observed.class, m -> {
-                    if (!runId.isEmpty() && !m.runId().isEmpty() && !m.runId().equals(runId)) {
-                        return this; // a late event of a run that is over (the conductor resets before each run)
-                    }
-                    ledger(m.runId().isEmpty() ? runId : m.runId()).add(m.event());
-                    return this;
+                    ledger(m.runId()).add(m.event());
+                    return Behaviors.same();
                 })
                 .onMessage(Reset.class, this::onReset)
-                .onMessage(Report.class, r -> answer(r, 0))
-                .onMessage(Retry.class, r -> answer(r.report(), r.attempt()))
+                .onMessage(Report.class, r -> tookOver(r, 0))
                 .build();
     }
 
-    private Behavior<Object> onReset(Reset m) {
-        runId = m.runId();
+    private Behavior<Message> judging(Run run) {
+        return Behaviors.receive(Message.class)
+                .onMessage(Observed.class, m -> {
+                    if (!run.id().isEmpty()
+                            && !m.runId().isEmpty()
+                            && !m.runId().equals(run.id())) {
+                        return Behaviors.same(); // a late event of a run that is over (the conductor resets first)
+                    }
+                    ledger(m.runId().isEmpty() ? run.id() : m.runId()).add(m.event());
+                    return Behaviors.same();
+                })
+                .onMessage(Reset.class, this::onReset)
+                .onMessage(Report.class, r -> onReport(run, r, 0))
+                .onMessage(Retry.class, t -> onReport(run, t.report(), t.attempt()))
+                .build();
+    }
+
+    private Behavior<Message> onReset(Reset m) {
         ledgers.clear(); // earlier runs are over
-        ledgers.put(runId, new CoherencyLedger(m.coherence()));
         timers.cancelAll();
-        m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "monitor reset for " + runId, 0));
-        return this;
+        m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "monitor reset for " + m.runId(), 0));
+        return judging(new Run(m.runId(), m.coherence()));
+    }
+
+    private Behavior<Message> onReport(Run run, Report r, int attempt) {
+        if (!r.runId().equals(run.id())) {
+            return tookOver(r, attempt);
+        }
+        resync(run, r, attempt);
+        return Behaviors.same();
+    }
+
+    /**
+     * This instance missed the run's Reset (a restart or a hand-over): judge what arrived on the platform the Report
+     * repeats, and ask the nodes for everything else.
+     */
+    private Behavior<Message> tookOver(Report r, int attempt) {
+        Run run = new Run(r.runId(), r.coherence());
+        resync(run, r, attempt);
+        return judging(run);
+    }
+
+    private void resync(Run run, Report r, int attempt) {
+        CoherencyLedger ledger = ledger(run.id());
+        List<Resync.Mark<ActorRef<NodeCommand.ResendTo>>> marks = r.marks().stream()
+                .map(m -> new Resync.Mark<>(m.node(), m.incarnation(), m.lastSeq(), m.resendTo()))
+                .toList();
+        Resync<ActorRef<NodeCommand.ResendTo>> loop = new Resync<>(policy, marks);
+        var next = attempt == 0 ? loop.requested(ledger::gap) : loop.retry(attempt, ledger::gap);
+        if (next instanceof Resync.Ask<ActorRef<NodeCommand.ResendTo>> ask) {
+            ActorRef<MonitorProtocol.Command> self = ctx.getSelf().narrow();
+            ask.resends().forEach(s -> s.to().tell(new NodeCommand.ResendTo(s.incarnation(), s.seqs(), self)));
+            timers.startSingleTimer(new Retry(r, ask.attempt()), ask.after());
+        } else if (next instanceof Resync.Answer<ActorRef<NodeCommand.ResendTo>> answer) {
+            CoherencyLedger.Report rep = ledger.assess(run.platform());
+            r.replyTo()
+                    .tell(new MonitorReport(
+                            run.id(),
+                            rep.verdict(),
+                            rep.buffers(),
+                            rep.mappings(),
+                            rep.hazards(),
+                            rep.notes(),
+                            answer.unobserved(),
+                            ledger.size()));
+        }
     }
 
     private CoherencyLedger ledger(String run) {
-        return ledgers.computeIfAbsent(run, k -> new CoherencyLedger(UNTIL_REPORTED));
-    }
-
-    private Behavior<Object> answer(Report r, int attempt) {
-        CoherencyLedger ledger = ledger(r.runId());
-        if (!r.runId().equals(runId)) {
-            // this instance took over after the run's Reset (restart or hand-over): keep what arrived, judge it on
-            // the run's platform, and ask every node below for everything else
-            runId = r.runId();
-            ledger = ledger.on(r.coherence());
-            ledgers.put(runId, ledger);
-        }
-        List<CoherencyLedger.Gap> gaps = new ArrayList<>();
-        for (NodeMark mark : r.marks()) {
-            CoherencyLedger.Gap gap = ledger.gap(mark.node(), mark.incarnation(), mark.lastSeq());
-            if (!gap.missing().isEmpty()) {
-                gaps.add(gap);
-                if (attempt < MAX_RETRIES) {
-                    mark.resendTo()
-                            .tell(new NodeCommand.ResendTo(
-                                    mark.incarnation(),
-                                    gap.missing(),
-                                    getContext().getSelf().narrow()));
-                }
-            }
-        }
-        if (!gaps.isEmpty() && attempt < MAX_RETRIES) {
-            timers.startSingleTimer(new Retry(r, attempt + 1), RETRY);
-            return this;
-        }
-        CoherencyLedger.Report rep = ledger.assess();
-        r.replyTo()
-                .tell(new MonitorReport(
-                        runId,
-                        rep.verdict(),
-                        rep.buffers(),
-                        rep.mappings(),
-                        rep.hazards(),
-                        rep.notes(),
-                        gaps,
-                        ledger.size()));
-        return this;
+        return ledgers.computeIfAbsent(run, k -> new CoherencyLedger());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.core.coherency.Event;
@@ -29,6 +32,7 @@ import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.NodeMark;
 import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.StepDone;
+import org.memtypelab.runtime.delivery.Resync;
 
 /** The coherency monitor as an actor: it asks for the events it missed before it gives a verdict. */
 class CoherencyMonitorTest {
@@ -37,6 +41,7 @@ class CoherencyMonitorTest {
 
     private static final Duration QUIET = Duration.ofMillis(200);
     private static final String GPU = "gpu-process-node";
+    private static final String QEMU = "qemu-node";
     private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
 
     /** A renderer WB mapping (seq 1), a non-snooping GPU (seq 2) and a renderer write (seq 3): rule 10a hazard. */
@@ -44,6 +49,18 @@ class CoherencyMonitorTest {
             new Event(GPU, 1, 1, 1, 2, new Observation.MappingSet(new Mapping("b0", Who.RENDERER, cpu(), true))),
             new Event(GPU, 1, 2, 2, 4, new Observation.MappingSet(new Mapping("b0", Who.GPU, NO_SNOOP, true))),
             new Event(GPU, 1, 3, 3, 6, new Observation.Access("b0", Who.RENDERER, cpu(), true, 0, 0xab)));
+
+    /** A renderer WC mapping and a QEMU WB one of b1: stale only on a CPU without self-snoop (DOMAIN rule 10a). */
+    private static final List<Event> ALIAS = List.of(
+            new Event(
+                    GPU,
+                    1,
+                    1,
+                    1,
+                    2,
+                    new Observation.MappingSet(new Mapping("b1", Who.RENDERER, cpu(MemType.WC), true))),
+            new Event(
+                    QEMU, 1, 1, 2, 4, new Observation.MappingSet(new Mapping("b1", Who.QEMU, cpu(MemType.WB), true))));
 
     static ActorTestKit kit;
 
@@ -110,20 +127,23 @@ class CoherencyMonitorTest {
     }
 
     @Test
-    void aGapNobodyFillsIsReportedAsUnobservedAfterTheRetries() {
+    void aGapNobodyFillsIsAskedForAsOftenAsThePolicySaysThenReportedAsUnobserved() {
+        Resync.Policy threeTimes = new Resync.Policy(Duration.ofMillis(20), 3);
+        monitor = kit.spawn(CoherencyMonitor.create(threeTimes));
+        reset("run-1");
         monitor.tell(new Observed(RUN.get(0)));
         monitor.tell(new Observed(RUN.get(2)));
 
         monitor.tell(new MonitorProtocol.Report("run-1", PLATFORM, List.of(mark(3)), reports.ref()));
-        Duration patience = CoherencyMonitor.RETRY.multipliedBy(CoherencyMonitor.MAX_RETRIES + 20L);
-        List<NodeCommand.ResendTo> asked = node.receiveSeveralMessages(CoherencyMonitor.MAX_RETRIES, patience);
+        Duration patience = threeTimes.interval().multipliedBy(threeTimes.attempts() + 20L);
+        List<NodeCommand.ResendTo> asked = node.receiveSeveralMessages(threeTimes.attempts(), patience);
         MonitorReport report = reports.receiveMessage(patience);
 
         assertThat(asked).extracting(NodeCommand.ResendTo::seqs).containsOnly(List.of(2L));
         assertThat(report.unobserved()).containsExactly(new CoherencyLedger.Gap(GPU, 1, List.of(2L)));
         assertThat(report.events()).isEqualTo(2);
         assertThat(report.hazards()).as("the hazard needs the missing event").isEmpty();
-        node.expectNoMessage(QUIET);
+        node.expectNoMessage(QUIET); // no fourth request: the attempts stopped at the policy's count
     }
 
     @Test
@@ -172,6 +192,52 @@ class CoherencyMonitorTest {
         assertThat(afterResend.hazards()).isEmpty();
     }
 
+    @ParameterizedTest(
+            name = "DOMAIN rule 10a: WC/WB alias held before the run was known, reported on {0} self-snoop {1}")
+    @CsvSource({"INTEL, true, BENIGN_ALIAS", "AMD, false, HAZARD"})
+    void eventsThatArriveBeforeAnyResetAreJudgedOnTheReportsPlatform(CpuVendor cpu, boolean selfSnoop, Verdict v) {
+        ActorRef<MonitorProtocol.Command> tookOver = kit.spawn(CoherencyMonitor.create()); // never saw run-7's Reset
+        ALIAS.forEach(e -> tookOver.tell(new Observed(e, "run-7")));
+
+        List<NodeMark> marks = List.of(mark(1), new NodeMark(QEMU, 1, 1, node.ref()));
+        tookOver.tell(new MonitorProtocol.Report("run-7", new Coherence(cpu, selfSnoop), marks, reports.ref()));
+        MonitorReport report = reports.receiveMessage();
+
+        assertThat(report.runId()).isEqualTo("run-7");
+        assertThat(report.events()).isEqualTo(2);
+        assertThat(report.unobserved()).isEmpty();
+        assertThat(report.verdict()).isEqualTo(v);
+        assertThat(report.buffers()).containsExactly(Map.entry("b1", v));
+        assertThat(report.hazards())
+                .extracting(Hazard::kind)
+                .isEqualTo(v == Verdict.HAZARD ? List.of(Hazard.Kind.MEMTYPE_ALIAS) : List.of());
+        node.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aMonitorThatTookOverAsksEveryNodeForWhatItMissedAndJudgesOnTheReportsPlatform() {
+        ActorRef<MonitorProtocol.Command> tookOver = kit.spawn(CoherencyMonitor.create());
+        TestProbe<NodeCommand.ResendTo> qemu = kit.createTestProbe(NodeCommand.ResendTo.class);
+        Coherence amd = new Coherence(CpuVendor.AMD, false);
+
+        List<NodeMark> marks = List.of(mark(1), new NodeMark(QEMU, 1, 1, qemu.ref()));
+        tookOver.tell(new MonitorProtocol.Report("run-7", amd, marks, reports.ref()));
+        NodeCommand.ResendTo gpuAsked = node.receiveMessage();
+        NodeCommand.ResendTo qemuAsked = qemu.receiveMessage();
+        gpuAsked.monitor().tell(new Observed(ALIAS.get(0), "run-7"));
+        qemuAsked.monitor().tell(new Observed(ALIAS.get(1), "run-7"));
+        MonitorReport report = reports.receiveMessage();
+
+        assertThat(gpuAsked.seqs()).containsExactly(1L);
+        assertThat(qemuAsked.seqs()).containsExactly(1L);
+        assertThat(gpuAsked.monitor()).isEqualTo(tookOver);
+        assertThat(report.runId()).isEqualTo("run-7");
+        assertThat(report.unobserved()).isEmpty();
+        assertThat(report.verdict())
+                .as("AMD without self-snoop: rule 10a stale")
+                .isEqualTo(Verdict.HAZARD);
+    }
+
     /** Asks for a report with marks up to {@code lastSeq} (none when 0) and expects no resend request. */
     private MonitorReport report(String runId, long lastSeq) {
         List<NodeMark> marks = lastSeq == 0 ? List.of() : List.of(mark(lastSeq));
@@ -206,6 +272,10 @@ class CoherencyMonitorTest {
     }
 
     private static MappingType.Cpu cpu() {
-        return new MappingType.Cpu(MemType.WB);
+        return cpu(MemType.WB);
+    }
+
+    private static MappingType.Cpu cpu(MemType type) {
+        return new MappingType.Cpu(type);
     }
 }

@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * The coherency monitor's functional core: collects events from every node (deduplicated, in any order), finds
  * sequence gaps, and replays the history in causal order through the {@link HazardClassifier} and the
  * {@link HostCache} to produce verdicts, hazards and witnesses. Replaying the whole history means a late, duplicated
- * or reordered message changes nothing once it has arrived.
+ * or reordered message changes nothing once it has arrived. The ledger holds events without a platform: they are
+ * judged only on the run's {@link Coherence}, given to {@link #assess(Coherence)}, so a monitor that collected events
+ * before it learnt the run's platform judges them right once it does.
  */
 public final class CoherencyLedger {
 
@@ -29,20 +31,10 @@ public final class CoherencyLedger {
     /** Sequence numbers a node sent (up to {@code upTo}) that never arrived. */
     public record Gap(String node, long incarnation, List<Long> missing) {}
 
-    private final Coherence coherence;
     private final Map<String, Event> events = new HashMap<>();
     private final Map<String, TreeSet<Long>> seen = new HashMap<>();
-
-    public CoherencyLedger(Coherence coherence) {
-        this.coherence = coherence;
-    }
-
-    /** The same events judged on another platform (a monitor that missed the run's reset learns it late). */
-    public CoherencyLedger on(Coherence platform) {
-        CoherencyLedger copy = new CoherencyLedger(platform);
-        events.values().forEach(copy::add);
-        return copy;
-    }
+    /** An empty ledger; the platform comes with {@link #assess(Coherence)}. */
+    public CoherencyLedger() {}
 
     /** Records an event; false if it was a duplicate. */
     public boolean add(Event e) {
@@ -82,8 +74,8 @@ public final class CoherencyLedger {
         return all;
     }
 
-    /** Replays the history and classifies every buffer after every change. */
-    public Report assess() {
+    /** Replays the history on {@code platform} (the run's) and classifies every buffer after every change. */
+    public Report assess(Coherence platform) {
         Map<String, Map<Who, Mapping>> state = new TreeMap<>();
         Map<String, HostCache> caches = new HashMap<>();
         Map<String, Hazard> hazards = new LinkedHashMap<>();
@@ -101,7 +93,7 @@ public final class CoherencyLedger {
             if (o instanceof Observation.MappingSet set) {
                 state.computeIfAbsent(buffer, b -> new LinkedHashMap<>())
                         .put(set.mapping().who(), set.mapping());
-                classify(buffer, state, step, hazards, verdicts, notes);
+                classify(platform, buffer, state, step, hazards, verdicts, notes);
             } else if (o instanceof Observation.MappingGone gone) {
                 // the MappingSet may never have arrived (a dropped message): nothing to remove then
                 Map<Who, Mapping> current = state.get(buffer);
@@ -114,7 +106,7 @@ public final class CoherencyLedger {
                         h.key(), new Hazard(h.buffer(), h.between(), h.types(), h.kind(), step, h.witness()));
                 verdicts.merge(buffer, Verdict.HAZARD, Verdict::worst);
             } else if (o instanceof Observation.Access a) {
-                access(a, step, caches, hazards, verdicts);
+                access(platform, a, step, caches, hazards, verdicts);
             }
         }
         List<Mapping> mappings = new ArrayList<>();
@@ -123,7 +115,8 @@ public final class CoherencyLedger {
         return new Report(worst, Map.copyOf(verdicts), mappings, List.copyOf(hazards.values()), List.copyOf(notes));
     }
 
-    private void classify(
+    private static void classify(
+            Coherence platform,
             String buffer,
             Map<String, Map<Who, Mapping>> state,
             int step,
@@ -131,7 +124,7 @@ public final class CoherencyLedger {
             Map<String, Verdict> verdicts,
             List<String> notes) {
         var a = HazardClassifier.classify(
-                coherence, List.copyOf(state.get(buffer).values()), step);
+                platform, List.copyOf(state.get(buffer).values()), step);
         verdicts.merge(buffer, a.verdict(), Verdict::worst);
         a.hazards().forEach(h -> hazards.putIfAbsent(h.key(), h));
         for (String n : a.notes()) {
@@ -142,7 +135,8 @@ public final class CoherencyLedger {
         }
     }
 
-    private void access(
+    private static void access(
+            Coherence platform,
             Observation.Access a,
             int step,
             Map<String, HostCache> caches,
@@ -157,7 +151,7 @@ public final class CoherencyLedger {
         if (by == null) {
             return; // an unverified type cannot be simulated; the classifier already reported it as unknown
         }
-        HostCache cache = caches.computeIfAbsent(a.buffer(), b -> new HostCache(coherence));
+        HostCache cache = caches.computeIfAbsent(a.buffer(), b -> new HostCache(platform));
         if (a.write()) {
             cache.write(by, a.offset(), a.value());
             return;

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.coherency.CoherencyLedger.Report;
 import org.memtypelab.core.kvm.CpuVendor;
@@ -67,9 +68,9 @@ class CoherencyLedgerTest {
     }
 
     static Report assess(List<Event> events) {
-        CoherencyLedger ledger = new CoherencyLedger(INTEL);
+        CoherencyLedger ledger = new CoherencyLedger();
         events.forEach(ledger::add);
-        return ledger.assess();
+        return ledger.assess(INTEL);
     }
 
     @Test
@@ -124,7 +125,7 @@ class CoherencyLedgerTest {
 
     @Test
     void duplicatesAreIgnored() {
-        CoherencyLedger ledger = new CoherencyLedger(INTEL);
+        CoherencyLedger ledger = new CoherencyLedger();
         List<Event> es = history();
         es.forEach(e -> assertThat(ledger.add(e)).isTrue());
         es.forEach(e -> assertThat(ledger.add(e)).as("duplicate %s", e).isFalse());
@@ -133,13 +134,13 @@ class CoherencyLedgerTest {
         assertThat(ledger.add(new Event(first.node(), first.incarnation(), first.seq(), 1, 1, first.observation())))
                 .isFalse();
         assertThat(ledger.size()).isEqualTo(es.size());
-        assertThat(ledger.assess()).isEqualTo(assess(es));
+        assertThat(ledger.assess(INTEL)).isEqualTo(assess(es));
         assertThat(ledger.history()).hasSize(es.size());
     }
 
     @Test
     void theSameSeqFromANewIncarnationIsNotADuplicate() {
-        CoherencyLedger ledger = new CoherencyLedger(INTEL);
+        CoherencyLedger ledger = new CoherencyLedger();
         assertThat(ledger.add(new Event("kvm-node", 1, 1, 1, 1, set("b0", GUEST, WB))))
                 .isTrue();
         assertThat(ledger.add(new Event("kvm-node", 2, 1, 2, 2, set("b0", GUEST, WC))))
@@ -149,7 +150,7 @@ class CoherencyLedgerTest {
 
     @Test
     void gapFindsTheMissingSequenceNumbersPerIncarnation() {
-        CoherencyLedger ledger = new CoherencyLedger(INTEL);
+        CoherencyLedger ledger = new CoherencyLedger();
         for (long seq : new long[] {1, 2, 4, 6, 4}) {
             ledger.add(new Event("qemu-node", 1, seq, (int) seq, seq, set("b0", QEMU, WC)));
         }
@@ -223,16 +224,35 @@ class CoherencyLedgerTest {
 
     @Test
     void anEmptyLedgerIsConsistent() {
-        Report r = new CoherencyLedger(INTEL).assess();
+        Report r = new CoherencyLedger().assess(INTEL);
         assertThat(r.verdict()).isEqualTo(Verdict.CONSISTENT);
         assertThat(r.hazards()).isEmpty();
         assertThat(r.mappings()).isEmpty();
     }
 
+    @ParameterizedTest(name = "DOMAIN rule 10a: renderer WC aliasing qemu WB on {0}, self-snoop {1} -> {2}")
+    @CsvSource({"INTEL, true, BENIGN_ALIAS", "INTEL, false, HAZARD", "AMD, false, HAZARD", "AMD, true, BENIGN_ALIAS"})
+    void oneLedgerIsJudgedOnThePlatformItIsAssessedOn(CpuVendor cpu, boolean selfSnoop, Verdict verdict) {
+        // the same ledger, already judged on another platform, holds no platform of its own
+        CoherencyLedger ledger = new CoherencyLedger();
+        ledger.add(new Event("gpu-process-node", 1, 1, 1, 1, set("b0", RENDERER, WC)));
+        ledger.add(new Event("qemu-node", 1, 1, 2, 2, set("b0", QEMU, WB)));
+        Coherence other = new Coherence(cpu == CpuVendor.INTEL ? CpuVendor.AMD : CpuVendor.INTEL, !selfSnoop);
+
+        Report before = ledger.assess(other);
+        Report r = ledger.assess(new Coherence(cpu, selfSnoop));
+
+        assertThat(before.verdict()).isNotEqualTo(verdict);
+        assertThat(r.verdict()).isEqualTo(verdict);
+        assertThat(r.hazards())
+                .extracting(Hazard::kind)
+                .isEqualTo(verdict == Verdict.HAZARD ? List.of(Hazard.Kind.MEMTYPE_ALIAS) : List.of());
+    }
+
     @Test
     void historyIsInCausalOrderWhateverTheArrivalOrder() {
         List<Event> es = history();
-        CoherencyLedger ledger = new CoherencyLedger(INTEL);
+        CoherencyLedger ledger = new CoherencyLedger();
         for (int i = es.size() - 1; i >= 0; i--) {
             ledger.add(es.get(i));
         }

@@ -9,13 +9,14 @@ import java.util.Map;
  */
 public final class LedgerFeed {
 
-    private final CoherencyLedger ledger;
+    private final Coherence coherence;
+    private final CoherencyLedger ledger = new CoherencyLedger();
     private final Map<String, Long> seqs = new HashMap<>();
     private int step;
     private long lamport;
 
     public LedgerFeed(Coherence coherence) {
-        this.ledger = new CoherencyLedger(coherence);
+        this.coherence = coherence;
     }
 
     /** Delivers every observation of {@code outcome} as one new step from {@code node}; returns the outcome. */
@@ -38,6 +39,6 @@ public final class LedgerFeed {
     }
 
     public CoherencyLedger.Report report() {
-        return ledger.assess();
+        return ledger.assess(coherence);
     }
 }

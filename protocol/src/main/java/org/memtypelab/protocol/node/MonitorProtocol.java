@@ -15,8 +15,15 @@ public final class MonitorProtocol {
 
     private MonitorProtocol() {}
 
-    /** Everything the monitor accepts. */
-    public sealed interface Command extends CborSerializable permits Observed, Reset, Report {}
+    /**
+     * Everything the monitor actor handles: its {@link Command}s and the messages it sends itself (its retry timer),
+     * which are private to it. The Pekko style guide's public/private split: the actor is a {@code Behavior<Message>}
+     * narrowed to {@code Behavior<Command>}, so nobody else can send it a private one.
+     */
+    public interface Message {}
+
+    /** Everything the monitor accepts from others. */
+    public sealed interface Command extends Message, CborSerializable permits Observed, Reset, Report {}
 
     /** Starts a new run: forget every event. */
     public record Reset(String runId, Coherence coherence, ActorRef<StepDone> replyTo) implements Command {}
