@@ -28,6 +28,8 @@ class NodeRoleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'GPU_PROCESS'")
                 .hasMessageContaining("kvm-node, qemu-node, gpu-process-node, migration-node, monitor, conductor");
-        assertThatThrownBy(() -> NodeRole.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NodeRole.parse(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown node 'null'; expected one of: " + NodeRole.allowed());
     }
 }

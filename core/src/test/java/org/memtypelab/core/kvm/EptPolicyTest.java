@@ -202,7 +202,8 @@ class EptPolicyTest {
     void eptPolicyRefusesAmd() {
         KvmPlatform amd = new KvmPlatform(CpuVendor.AMD, KvmVersion.of(6, 16), true, true, true);
         assertThatThrownBy(() -> EptPolicy.decide(amd, GuestPage.ram(MemType.WB)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("EPT memtypes exist only on Intel; AMD uses NPT (DOMAIN rule 6)");
     }
 
     @Test

@@ -97,7 +97,9 @@ class KvmVersionTest {
 
     @Test
     void ofThrowsOnInvalidText() {
-        assertThatThrownBy(() -> KvmVersion.of("6.10+nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KvmVersion.of("6.10+nope"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown design patch '+nope' in '6.10+nope'; allowed: " + DesignPatch.allowed());
     }
 
     @Test

@@ -56,8 +56,13 @@ class MemslotRulesTest {
     @Test
     void inconsistentRulesAreABug() {
         assertThatThrownBy(() -> new MemslotRules(509, 2, true, true, true, false))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("KVM_MEM_DMA and GUEST_MEMFD share bit 2 (DOMAIN 3.1)");
         assertThatThrownBy(() -> new MemslotRules(509, 2, false, false, false, true))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dma-excludes-dirty-log is defined on top of KVM_MEM_DMA");
+        assertThatThrownBy(() -> new MemslotRules(0x10001, 2, true, false, false, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("slot limits out of the u16 range: 65537, 2");
     }
 }

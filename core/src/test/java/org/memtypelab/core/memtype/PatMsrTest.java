@@ -120,8 +120,12 @@ class PatMsrTest {
 
     @Test
     void indexOutsideZeroToSevenIsRejected() {
-        assertThatThrownBy(() -> PatMsr.LINUX.entry(8)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PatMsr.LINUX.entry(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PatMsr.LINUX.entry(8))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("PAT index must be 0..7, was 8");
+        assertThatThrownBy(() -> PatMsr.LINUX.entry(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("PAT index must be 0..7, was -1");
     }
 
     @Test

@@ -22,7 +22,9 @@ class QemuVersionTest {
     @ValueSource(strings = {"", "9", "9.2.1.1", "v9.2", "9.x", "123.1"})
     void rejectsOtherFormats(String text) {
         assertThat(QemuVersion.parse(text)).isEmpty();
-        assertThatThrownBy(() -> QemuVersion.of(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> QemuVersion.of(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a QEMU version: " + text);
     }
 
     @Test

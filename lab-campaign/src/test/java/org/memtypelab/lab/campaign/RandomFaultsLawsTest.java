@@ -39,14 +39,6 @@ class RandomFaultsLawsTest {
     }
 
     @ParameterizedTest(name = "seed {0}, kills {1}")
-    @MethodSource("upToFive")
-    void samePlanForTheSameSeed(long seed, int kills) {
-        CampaignSpec.Faults spec = new CampaignSpec.Faults(0.1, kills, 2, 1);
-        assertThat(RandomFaults.plan(RandomFaultsTest.SIX_STEPS, seed, spec))
-                .isEqualTo(RandomFaults.plan(RandomFaultsTest.SIX_STEPS, seed, spec));
-    }
-
-    @ParameterizedTest(name = "seed {0}, kills {1}")
     @MethodSource("upToEight")
     void everyKillIsFollowedByItsRestartAndNoNodeIsKilledTwice(long seed, int kills) {
         FaultPlan plan = RandomFaults.plan(RandomFaultsTest.SIX_STEPS, seed, new CampaignSpec.Faults(0, kills, 0, 1));

@@ -6,16 +6,18 @@ import static org.memtypelab.lab.report.RunDirFixture.read;
 import static org.memtypelab.lab.report.RunDirFixture.result;
 import static org.memtypelab.lab.report.RunDirFixture.write;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A campaign of 1,000 runs gets its matrix and every run page in seconds, not minutes. */
+/** A campaign of 1,000 runs gets its matrix, linking every run, and every run page (speed is the benchmark's job). */
 class CampaignReportScaleTest {
 
     @Test
-    void thousandRunsAreReportedInSeconds(@TempDir Path dir) {
+    void thousandRunsGetTheMatrixAndEveryRunPage(@TempDir Path dir) throws IOException {
         String about = "\"campaign\" : { \"name\" : \"big\", \"cell\" : \"c\", \"run\" : 1, \"fault_plan\" : [ ] },";
         String doc = result("kernel/6-11-self-snoop", "hazard", WITNESS, true, about);
         StringBuilder cells = new StringBuilder();
@@ -34,14 +36,13 @@ class CampaignReportScaleTest {
         }
         write(dir.resolve("campaign.json"), "{\"campaign\":\"big\",\"cells\":[" + cells + "]}");
 
-        long start = System.nanoTime();
         HtmlReport.Outcome outcome = HtmlReport.write(dir);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(outcome).isEqualTo(new HtmlReport.Written(dir.resolve("report.html"), 1000));
         assertThat(dir.resolve("runs/10-cell/r100/report.html")).exists();
+        try (Stream<Path> files = Files.walk(dir.resolve("runs"))) {
+            assertThat(files.filter(f -> f.endsWith("report.html"))).hasSize(1000);
+        }
         assertThat(read(dir.resolve("report.html"))).contains("href=\"runs/07-cell/r042/report.html\"");
-        // a few seconds on a loaded 2-core machine; the bound only catches work that grows worse than linearly
-        assertThat(took).isLessThan(Duration.ofSeconds(20));
     }
 }

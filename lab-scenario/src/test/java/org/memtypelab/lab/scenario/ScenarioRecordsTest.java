@@ -57,13 +57,19 @@ class ScenarioRecordsTest {
 
     @Test
     void recordsRejectValuesTheLoaderNeverProduces() {
-        assertThatThrownBy(() -> new Step.GuestWrite("b0", 0, 256)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Step.GuestWrite("b0", 0, 256))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("offset 0 or byte value 256 out of range");
         assertThatThrownBy(() -> new Step.MapBlob("b0", 0, List.of("dirty"), Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Fault.AtKind(StepKind.MIGRATE, 0)).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown memslot flag dirty");
+        assertThatThrownBy(() -> new Fault.AtKind(StepKind.MIGRATE, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ordinal counts from 1: 0");
         assertThatThrownBy(() -> new Expect(
                         Optional.empty(), List.of(), Optional.of(MigrationOutcome.Status.NOT_ATTEMPTED), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected migration outcome must be completed, blocked or failed");
     }
 
     @Test

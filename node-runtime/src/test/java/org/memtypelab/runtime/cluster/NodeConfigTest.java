@@ -75,9 +75,15 @@ class NodeConfigTest {
         assertThatThrownBy(() -> NodeConfig.seedAddress("localhost"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'localhost'");
-        assertThatThrownBy(() -> NodeConfig.seedAddress("localhost:http")).hasMessageContaining("host:port");
-        assertThatThrownBy(() -> NodeConfig.seedAddress("localhost:0")).hasMessageContaining("1..65535");
+        assertThatThrownBy(() -> NodeConfig.seedAddress("localhost:http"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seed must be host:port, was 'localhost:http'")
+                .hasCauseInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> NodeConfig.seedAddress("localhost:0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seed port must be 1..65535, was 'localhost:0'");
         assertThatThrownBy(() -> NodeConfig.forRole(NodeRole.KVM).withPort(70000))
-                .hasMessageContaining("70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port must be 0..65535, was 70000");
     }
 }
