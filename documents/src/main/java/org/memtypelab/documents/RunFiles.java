@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.documents;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,11 +38,11 @@ public final class TraceTruth {
 
     /** All node events recorded in {@code dir}'s traces, judged on {@code platform}. */
     public static CoherencyLedger.Report assess(Path dir, Coherence platform) {
-        CoherencyLedger ledger = new CoherencyLedger(platform);
+        CoherencyLedger ledger = new CoherencyLedger();
         for (Event e : events(dir)) {
             ledger.add(e);
         }
-        return ledger.assess();
+        return ledger.assess(platform);
     }
 
     /** Compares the monitor's hazards with the truth of the same run. */

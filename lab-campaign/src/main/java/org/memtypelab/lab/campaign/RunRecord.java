@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Verdict;
-import org.memtypelab.lab.documents.RunOutcome;
-import org.memtypelab.lab.documents.TraceTruth;
+import org.memtypelab.documents.TraceTruth;
+import org.memtypelab.lab.run.RunOutcome;
 
 /**
  * What a campaign keeps of one finished run (the run's directory keeps everything).

@@ -10,12 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.lab.documents.ResultDocument;
-import org.memtypelab.lab.documents.RunFiles;
-import org.memtypelab.lab.documents.RunOutcome;
-import org.memtypelab.lab.documents.TraceTruth;
+import org.memtypelab.documents.RunFiles;
+import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.FaultPlan;
+import org.memtypelab.lab.run.ResultDocument;
+import org.memtypelab.lab.run.RunOutcome;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.protocol.node.MessageRule;
 

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.Verdict;
-import org.memtypelab.lab.documents.ExpectCheck;
-import org.memtypelab.lab.documents.RunOutcome;
+import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
@@ -60,6 +60,21 @@ class CatalogueRunTest {
                 .allSatisfy(h -> assertThat(h.witness()).isNotBlank());
         if (run.report().verdict() == Verdict.CONSISTENT) {
             assertThat(run.report().hazards()).isEmpty();
+        }
+        // the ground truth: every event the nodes acted on, replayed from their traces through the monitor's logic
+        TraceTruth.Comparison truth = TraceTruth.compare(
+                dir,
+                new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
+                run.report().hazards());
+        assertThat(truth.missed())
+                .as("hazards in the traces the monitor missed")
+                .isEmpty();
+        if (s.faults().isEmpty()) {
+            assertThat(truth.falseAlarms())
+                    .as("hazards the monitor reported that no trace shows")
+                    .isEmpty();
+            assertThat(TraceTruth.keys(truth.truth().hazards()))
+                    .isEqualTo(TraceTruth.keys(run.report().hazards()));
         }
     }
 }

@@ -21,8 +21,6 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.migration.MigrationOutcome;
-import org.memtypelab.lab.documents.RunOutcome;
-import org.memtypelab.lab.documents.StepRecord;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;

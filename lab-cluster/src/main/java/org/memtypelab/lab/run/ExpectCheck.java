@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.lab.run;
 
 import java.util.ArrayList;
 import java.util.HashSet;

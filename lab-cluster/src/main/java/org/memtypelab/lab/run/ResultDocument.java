@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.lab.run;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,7 @@ import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.core.coherency.Who;
+import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.scenario.Scenario;
 
 /** Builds result.json (SCENARIOS.md "Result document") as ordered maps, ready for Jackson. */

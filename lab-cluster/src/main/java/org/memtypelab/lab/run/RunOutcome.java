@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.lab.run;
 
 import java.util.List;
 import java.util.Map;

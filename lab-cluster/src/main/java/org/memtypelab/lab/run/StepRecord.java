@@ -1,4 +1,4 @@
-package org.memtypelab.lab.documents;
+package org.memtypelab.lab.run;
 
 /** What one step did, for result.json's {@code steps}. */
 public record StepRecord(int n, String kind, boolean ok, String node, String detail, String errno) {}

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.memtypelab.lab.scenario.Scenario;
 
 /**
  * Writes {@code report.html} into a run directory (result.json, history.jsonl, scenario.yaml) or a campaign
