@@ -1,12 +1,7 @@
 package org.memtypelab.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +9,6 @@ import java.util.Optional;
 
 /** Compares two merged histories event by event, ignoring wall-clock times (DESIGN.md: same seed, same history). */
 public final class HistoryDiff {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The first place two histories part: the 1-based line and both sides ({@code (none)} past an end). */
     public record Difference(int line, String expected, String actual) {}
@@ -39,16 +32,10 @@ public final class HistoryDiff {
 
     private static List<JsonNode> read(Path file) {
         List<JsonNode> out = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    ObjectNode n = (ObjectNode) JSON.readTree(line);
-                    n.remove("wall");
-                    out.add(n);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        for (TraceLine line : RunFiles.lines(file)) {
+            ObjectNode n = Documents.JSON.valueToTree(line);
+            n.remove("wall");
+            out.add(n);
         }
         return out;
     }

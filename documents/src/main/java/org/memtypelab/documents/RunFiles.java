@@ -1,8 +1,6 @@
 package org.memtypelab.documents;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,49 +11,74 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.memtypelab.protocol.wire.CoreTypes;
 
 /** A run directory: result.json, the nodes' traces, and the merged history.jsonl (DESIGN.md "Traces and history"). */
 public final class RunFiles {
 
-    static final ObjectMapper JSON = CoreTypes.json().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The order of history.jsonl: Lamport clock, ties by node, incarnation, then the line's number. */
+    static final Comparator<TraceLine> CAUSAL = Comparator.comparingLong(TraceLine::lamport)
+            .thenComparing(TraceLine::node)
+            .thenComparingLong(TraceLine::incarnation)
+            .thenComparingLong(TraceLine::line);
 
     private RunFiles() {}
 
     public static void writeResult(Path dir, Map<String, Object> result) {
         try {
             Files.createDirectories(dir);
-            JSON.writeValue(dir.resolve("result.json").toFile(), result);
+            Documents.PRETTY.writeValue(dir.resolve("result.json").toFile(), result);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("result.json"), e);
         }
     }
 
-    /** Merges every {@code trace-*.jsonl} into {@code history.jsonl}: by Lamport clock, ties by node, then line. */
-    public static int mergeHistory(Path dir) {
-        List<JsonNode> lines = new ArrayList<>();
+    /** Every line of every {@code trace-*.jsonl} in {@code dir}, file by file (by name), in file order. */
+    public static List<TraceLine> traces(Path dir) {
+        List<TraceLine> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().matches("trace-.*\\.jsonl"))
+                    .sorted()
                     .toList()) {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        lines.add(JSON.readTree(line));
+                out.addAll(lines(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the traces in " + dir, e);
+        }
+        return out;
+    }
+
+    /** The lines of one trace or history file; a line cut short by a kill (not JSON) is skipped. */
+    public static List<TraceLine> lines(Path file) {
+        List<TraceLine> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    try {
+                        out.add(Documents.JSON.readValue(line, TraceLine.class));
+                    } catch (JsonProcessingException cut) {
+                        // a node killed mid-write leaves a partial last line; what it acted on was flushed before
                     }
                 }
             }
-            lines.sort(Comparator.<JsonNode>comparingLong(n -> n.path("lamport").asLong())
-                    .thenComparing(n -> n.path("node").asText())
-                    .thenComparingLong(n -> n.path("incarnation").asLong())
-                    .thenComparingLong(n -> n.path("line").asLong()));
-            ObjectMapper compact = CoreTypes.json();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return out;
+    }
+
+    /** Merges every {@code trace-*.jsonl} into {@code history.jsonl}, in {@link #CAUSAL} order. */
+    public static int mergeHistory(Path dir) {
+        List<TraceLine> lines = new ArrayList<>(traces(dir));
+        lines.sort(CAUSAL);
+        try {
             List<String> out = new ArrayList<>();
-            for (JsonNode n : lines) {
-                out.add(compact.writeValueAsString(n));
+            for (TraceLine l : lines) {
+                out.add(Documents.JSON.writeValueAsString(l));
             }
             Files.write(dir.resolve("history.jsonl"), out, StandardCharsets.UTF_8);
             return out.size();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot merge the traces in " + dir, e);
+            throw new UncheckedIOException("cannot write the history in " + dir, e);
         }
     }
 }

@@ -1,25 +1,15 @@
 package org.memtypelab.documents;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Hazard;
-import org.memtypelab.core.coherency.Observation;
-import org.memtypelab.protocol.wire.CoreTypes;
 
 /**
  * The ground truth of a run: every event each node acted on is in its trace (written and flushed before acting), so
@@ -27,9 +17,6 @@ import org.memtypelab.protocol.wire.CoreTypes;
  * the faults lost. Comparing it with the monitor's report checks the monitor: it may never miss one.
  */
 public final class TraceTruth {
-
-    private static final ObjectMapper JSON =
-            CoreTypes.json().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The truth's hazards, and how the monitor's report differs from it (by buffer, pair and kind). */
     public record Comparison(CoherencyLedger.Report truth, List<Hazard> missed, List<Hazard> falseAlarms) {}
@@ -66,25 +53,10 @@ public final class TraceTruth {
 
     static List<Event> events(Path dir) {
         List<Event> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("trace-.*\\.jsonl"))
-                    .sorted()
-                    .toList()) {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    JsonNode n = line.isBlank() ? null : JSON.readTree(line);
-                    if (n != null && "event".equals(n.path("kind").asText())) {
-                        out.add(new Event(
-                                n.path("node").asText(),
-                                n.path("incarnation").asLong(),
-                                n.path("seq").asLong(),
-                                n.path("step").asInt(),
-                                n.path("lamport").asLong(),
-                                JSON.treeToValue(n.path("observation"), Observation.class)));
-                    }
-                }
+        for (TraceLine line : RunFiles.traces(dir)) {
+            if (line instanceof TraceLine.Event e) {
+                out.add(new Event(e.node(), e.incarnation(), e.seq(), e.step(), e.lamport(), e.observation()));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the traces in " + dir, e);
         }
         return out;
     }

@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
+import org.memtypelab.documents.TraceLine;
 import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
@@ -92,7 +94,7 @@ public final class NodeJournal {
         outbox = new Outbox(node(), setup.seed());
         injected.clear();
         lines = 0;
-        record("setup", fields("run", setup.runId(), "seed", setup.seed()), 0);
+        record(e -> new TraceLine.Setup(e, setup.runId(), setup.seed()), 0);
     }
 
     /**
@@ -114,7 +116,7 @@ public final class NodeJournal {
     /** Records a received message and advances the Lamport clock past the sender's. */
     public void received(Stamp stamp, String what) {
         journal.received(stamp.lamport());
-        record("recv", fields("what", what, "from", stamp.from()), stamp.step());
+        record(e -> new TraceLine.Recv(e, what, stamp.from()), stamp.step());
     }
 
     /**
@@ -126,12 +128,12 @@ public final class NodeJournal {
         received(stamp, what);
         switch (journal.command(stamp.step(), what, stamp.runId())) {
             case STALE -> {
-                record("stale", fields("what", what, "run", stamp.runId()), stamp.step());
+                record(e -> new TraceLine.Stale(e, what, stamp.runId()), stamp.step());
                 return true;
             }
             case REPEATED -> {
                 List<Outgoing> before = journal.sentFor(stamp.step(), what);
-                record("duplicate", fields("what", what, "resent", before.size()), stamp.step());
+                record(e -> new TraceLine.Duplicate(e, what, before.size()), stamp.step());
                 before.forEach(o -> deliver(o, stamp.step()));
                 return true;
             }
@@ -149,13 +151,13 @@ public final class NodeJournal {
     /** Records a message to another node; returns the stamp to send with it. */
     public Stamp sending(int step, String what) {
         long clock = journal.sending();
-        record("send", fields("what", what), step);
+        record(e -> new TraceLine.Send(e, what), step);
         return new Stamp(step, clock, node(), journal.runId());
     }
 
     /** Records a decision (a model's answer) before the node replies. */
     public void decided(int step, String detail) {
-        record("decide", fields("detail", detail), step);
+        record(e -> new TraceLine.Decide(e, detail), step);
     }
 
     /** Sends a protocol message through the outbox, remembering it for the command being handled. */
@@ -184,7 +186,7 @@ public final class NodeJournal {
     public void emit(int step, List<Observation> observations) {
         for (Observation o : observations) {
             Event e = journal.event(step, o);
-            record("event", fields("seq", e.seq(), "observation", TraceWriter.JSON.valueToTree(o)), step);
+            record(env -> new TraceLine.Event(env, e.seq(), o), step);
             deliver(outgoing(monitor, "monitor", new Observed(e, journal.runId())), step);
         }
     }
@@ -198,7 +200,7 @@ public final class NodeJournal {
         if (heal) {
             outbox.heal();
         }
-        record("arm", fields("rules", rules.size(), "partition", partition.toString(), "heal", heal), step);
+        record(e -> new TraceLine.Arm(e, rules.size(), partition.toString(), heal), step);
     }
 
     /** Sends events again, for a monitor that found a gap (through the outbox: faults apply). */
@@ -234,7 +236,7 @@ public final class NodeJournal {
             return;
         }
         injected.merge("messages_" + d.action().label(), 1, Integer::sum);
-        record("fault", fields("fault", d.action().label(), "to", o.toNode(), "message", kind), step);
+        record(e -> new TraceLine.Fault(e, d.action().label(), o.toNode(), kind), step);
         switch (d.action()) {
             case DROP -> {}
             case DUPLICATE -> {
@@ -253,31 +255,15 @@ public final class NodeJournal {
         }
     }
 
-    private static Map<String, Object> fields(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
-    private void record(String kind, Map<String, Object> body, int step) {
+    private void record(Function<TraceLine.Envelope, TraceLine> kind, int step) {
         if (trace == null) {
             if (traceDir == null) {
                 return;
             }
             trace = TraceWriter.open(traceDir, node());
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("node", node());
-        line.put("incarnation", incarnation());
-        line.put("line", ++lines);
-        line.put("lamport", journal.lamport());
-        line.put("step", step);
-        line.put("wall", System.currentTimeMillis());
-        line.put("kind", kind);
-        line.putAll(body);
-        trace.line(line);
+        trace.line(kind.apply(new TraceLine.Envelope(
+                node(), incarnation(), ++lines, journal.lamport(), step, System.currentTimeMillis())));
     }
 
     /** Closes the trace file; nothing is traced until the next run starts. */

@@ -1,10 +1,10 @@
 package org.memtypelab.lab.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
+import org.memtypelab.core.coherency.MappingType;
+import org.memtypelab.core.coherency.Observation;
+import org.memtypelab.documents.TraceLine;
 
 /**
  * One line of history.jsonl as the timeline shows it: which node, what kind of record, a short text, and whether it
@@ -14,38 +14,38 @@ import java.util.Set;
  */
 record HistoryEntry(String node, long incarnation, int step, String kind, String look, String text) {
 
-    private static final Set<String> ENVELOPE =
-            Set.of("node", "incarnation", "line", "lamport", "step", "wall", "kind");
-
     boolean fault() {
         return look.equals("fault");
     }
 
-    static HistoryEntry of(JsonNode line) {
-        String node = line.path("node").asText("?");
-        long incarnation = line.path("incarnation").asLong(1);
-        int step = line.path("step").asInt(0);
-        String kind = line.path("kind").asText("?");
-        String text = switch (kind) {
-            case "setup" -> "joined the run";
-            case "recv" ->
-                line.path("what").asText() + " \u2190 " + line.path("from").asText();
-            case "send" -> "\u2192 " + line.path("what").asText();
-            case "decide" -> line.path("detail").asText();
-            case "event" -> observation(line.path("observation"));
-            case "fault" ->
-                line.path("fault").asText() + " " + line.path("message").asText() + " \u2192 "
-                        + line.path("to").asText();
-            case "duplicate" ->
-                "again: " + line.path("what").asText() + " (answered without acting, "
-                        + line.path("resent").asText() + " message(s) resent)";
-            case "arm" -> armed(line);
-            default -> rest(line);
-        };
-        return new HistoryEntry(node, incarnation, step, kind, look(kind, text), text);
+    static HistoryEntry of(TraceLine line) {
+        String text;
+        if (line instanceof TraceLine.Setup) {
+            text = "joined the run";
+        } else if (line instanceof TraceLine.Recv r) {
+            text = r.what() + " \u2190 " + r.from();
+        } else if (line instanceof TraceLine.Send s) {
+            text = "\u2192 " + s.what();
+        } else if (line instanceof TraceLine.Decide d) {
+            text = d.detail();
+        } else if (line instanceof TraceLine.Event e) {
+            text = observation(e.observation());
+        } else if (line instanceof TraceLine.Fault f) {
+            text = f.fault() + " " + f.message() + " \u2192 " + f.to();
+        } else if (line instanceof TraceLine.Duplicate d) {
+            text = "again: " + d.what() + " (answered without acting, " + d.resent() + " message(s) resent)";
+        } else if (line instanceof TraceLine.Arm a) {
+            text = armed(a);
+        } else if (line instanceof TraceLine.Stale s) {
+            text = "late " + s.what() + " of run " + s.run() + ", not acted on";
+        } else {
+            throw new IllegalStateException("a trace line kind the timeline does not show: " + line.kind());
+        }
+        return new HistoryEntry(
+                line.node(), line.incarnation(), line.step(), line.kind(), look(line.kind(), text), text);
     }
 
-    /** The conductor records its own faults and retries as decisions; they are highlighted like the nodes'. */
+    /** The conductor records its retries and the faults it injects as decisions; they are highlighted like faults. */
     private static String look(String kind, String text) {
         if (kind.equals("fault")) {
             return "fault";
@@ -60,86 +60,51 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
         if (kind.equals("duplicate") || (kind.equals("decide") && text.startsWith("no answer to "))) {
             return "duplicate";
         }
-        return kind.replaceAll("[^a-z0-9-]", "");
+        return kind;
     }
 
-    /** "mapping guest WB (EPT WB +IPAT)", "guest write 0xab at +0 (WB)", "reported unmappable qemu/renderer". */
-    static String observation(JsonNode o) {
-        String obs = o.path("obs").asText();
-        return switch (obs) {
-            case "mapping-set" -> {
-                JsonNode m = o.path("mapping");
-                String s = "mapping " + who(m.path("who")) + " " + type(m.path("type"));
-                yield m.path("dereferenced").asBoolean(true) ? s : s + ", never dereferenced";
-            }
-            case "mapping-gone" ->
-                "unmapped " + who(o.path("who")) + " of " + o.path("buffer").asText();
-            case "access" ->
-                who(o.path("who")) + (o.path("write").asBoolean() ? " write " : " read ")
-                        + String.format(Locale.ROOT, "0x%02x", o.path("value").asInt())
-                        + " at " + o.path("buffer").asText() + "+"
-                        + o.path("offset").asLong()
-                        + " (" + type(o.path("type")) + ")";
-            case "reported" -> {
-                JsonNode h = o.path("hazard");
-                StringBuilder pair = new StringBuilder();
-                for (JsonNode w : h.path("between")) {
-                    pair.append(pair.length() == 0 ? "" : "/").append(who(w));
-                }
-                yield "reported " + kindLabel(h.path("kind").asText()) + " "
-                        + h.path("buffer").asText() + " " + pair;
-            }
-            default -> "event " + o;
-        };
-    }
-
-    private static String who(JsonNode w) {
-        return w.asText("?").toLowerCase(Locale.ROOT);
-    }
-
-    private static String kindLabel(String enumName) {
-        return enumName.toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /** A mapping type as MappingType serialises it: cpu, guest (with its EPT leaf), unverified, dma. */
-    static String type(JsonNode t) {
-        return switch (t.path("as").asText()) {
-            case "cpu" -> t.path("type").asText();
-            case "guest" -> {
-                JsonNode ept = t.path("ept");
-                String leaf = ept.isMissingNode() || ept.isNull()
-                        ? ""
-                        : " (EPT " + ept.path("type").asText()
-                                + (ept.path("ipat").asBoolean() ? " +IPAT" : "") + ")";
-                yield t.path("type").asText() + leaf;
-            }
-            case "unverified" -> "unknown (" + t.path("why").asText() + ")";
-            case "dma" -> t.path("snoop").asBoolean() ? "dma, snoop" : "dma, no snoop";
-            default -> t.toString();
-        };
-    }
-
-    private static String armed(JsonNode line) {
-        StringBuilder b =
-                new StringBuilder("armed ").append(line.path("rules").asInt()).append(" message rule(s)");
-        String partition = line.path("partition").asText("[]");
-        if (!partition.equals("[]") && !partition.isEmpty()) {
-            b.append(", partition ").append(partition);
+    /** "mapping guest WB (EPT WB +IPAT)", "guest write 0xab at b0+0 (WB)", "reported unmappable b0 qemu/renderer". */
+    static String observation(Observation o) {
+        if (o instanceof Observation.MappingSet m) {
+            String s = "mapping " + m.mapping().who().label() + " "
+                    + type(m.mapping().type());
+            return m.mapping().dereferenced() ? s : s + ", never dereferenced";
         }
-        if (line.path("heal").asBoolean()) {
+        if (o instanceof Observation.MappingGone g) {
+            return "unmapped " + g.who().label() + " of " + g.buffer();
+        }
+        if (o instanceof Observation.Access a) {
+            return a.who().label() + (a.write() ? " write " : " read ")
+                    + String.format(Locale.ROOT, "0x%02x", a.value()) + " at " + a.buffer() + "+" + a.offset() + " ("
+                    + type(a.type()) + ")";
+        }
+        Observation.Reported r = (Observation.Reported) o;
+        String pair = r.hazard().between().stream().map(w -> w.label()).collect(Collectors.joining("/"));
+        return "reported " + r.hazard().kind().label() + " " + r.hazard().buffer() + " " + pair;
+    }
+
+    /** A mapping type as a person reads it: WB, WB (EPT WB +IPAT), unknown (why), dma with or without snoop. */
+    static String type(MappingType t) {
+        if (t instanceof MappingType.Guest g) {
+            return g.type().label() + " (EPT " + g.ept().type().label()
+                    + (g.ept().ipat() ? " +IPAT" : "") + ")";
+        }
+        if (t instanceof MappingType.Unverified u) {
+            return "unknown (" + u.why() + ")";
+        }
+        if (t instanceof MappingType.Dma d) {
+            return d.snoop() ? "dma, snoop" : "dma, no snoop";
+        }
+        return t.label();
+    }
+
+    private static String armed(TraceLine.Arm a) {
+        StringBuilder b = new StringBuilder("armed ").append(a.rules()).append(" message rule(s)");
+        if (!a.partition().equals("[]") && !a.partition().isEmpty()) {
+            b.append(", partition ").append(a.partition());
+        }
+        if (a.heal()) {
             b.append(", heal");
-        }
-        return b.toString();
-    }
-
-    /** A record kind this page does not know: its own fields, as recorded. */
-    private static String rest(JsonNode line) {
-        StringBuilder b = new StringBuilder(line.path("kind").asText("?"));
-        for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (!ENVELOPE.contains(f.getKey())) {
-                b.append(' ').append(f.getKey()).append('=').append(f.getValue());
-            }
         }
         return b.toString();
     }

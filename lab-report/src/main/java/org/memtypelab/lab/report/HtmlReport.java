@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.memtypelab.documents.RunFiles;
 
 /**
  * Writes {@code report.html} into a run directory (result.json, history.jsonl, scenario.yaml) or a campaign
@@ -158,22 +159,11 @@ public final class HtmlReport {
     }
 
     /** history.jsonl's lines in file order; lines that are not JSON (a trace cut by a kill) are skipped. */
-    static List<HistoryEntry> history(Path file) throws IOException {
+    static List<HistoryEntry> history(Path file) {
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
-        List<HistoryEntry> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                out.add(HistoryEntry.of(JSON.readTree(line)));
-            } catch (JsonProcessingException e) {
-                // a partial last line of a killed node's trace
-            }
-        }
-        return out;
+        return RunFiles.lines(file).stream().map(HistoryEntry::of).toList();
     }
 
     /** A scenario file's text and description; both empty when there is no file. */

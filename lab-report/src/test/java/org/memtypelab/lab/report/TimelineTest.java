@@ -2,20 +2,19 @@ package org.memtypelab.lab.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.TraceLine;
 
 /** Which row of the timeline each history line lands in. */
 class TimelineTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static Timeline timeline(String... lines) throws Exception {
         List<HistoryEntry> entries = new java.util.ArrayList<>();
         for (String l : lines) {
-            entries.add(HistoryEntry.of(JSON.readTree(l)));
+            entries.add(HistoryEntry.of(Documents.JSON.readValue(l, TraceLine.class)));
         }
         return Timeline.of(entries);
     }
@@ -58,10 +57,11 @@ class TimelineTest {
     @Test
     void nodesBeyondTheFiveGetTheirOwnColumnAfterThem() throws Exception {
         Timeline t = timeline(
-                "{\"node\":\"monitor\",\"incarnation\":1,\"lamport\":3,\"step\":2,\"kind\":\"gap\",\"seqs\":[4]}");
+                "{\"node\":\"monitor\",\"incarnation\":1,\"lamport\":3,\"step\":2,\"kind\":\"decide\","
+                        + "\"detail\":\"asked kvm-node to resend [4]\"}");
 
         assertThat(t.nodes())
                 .containsExactly("kvm-node", "qemu-node", "gpu-process-node", "migration-node", "conductor", "monitor");
-        assertThat(row(t, 2)).containsEntry("monitor", List.of("gap seqs=[4]"));
+        assertThat(row(t, 2)).containsEntry("monitor", List.of("asked kvm-node to resend [4]"));
     }
 }

@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import org.memtypelab.protocol.wire.CoreTypes;
+import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.TraceLine;
 
 /** Appends one JSON object per line to a node's trace file and flushes it before the caller acts on it. */
 public final class TraceWriter implements AutoCloseable {
 
-    /** The JSON mapper used for traces and histories. */
-    public static final ObjectMapper JSON = CoreTypes.json();
+    /** The mapper of trace lines ({@link Documents#JSON}), for tests that read a trace as JSON trees. */
+    public static final ObjectMapper JSON = Documents.JSON;
 
     private final BufferedWriter out;
 
@@ -38,9 +38,9 @@ public final class TraceWriter implements AutoCloseable {
     }
 
     /** Writes and flushes one line. */
-    public void line(Map<String, Object> fields) {
+    public void line(TraceLine line) {
         try {
-            out.write(JSON.writeValueAsString(fields));
+            out.write(Documents.JSON.writeValueAsString(line));
             out.newLine();
             out.flush();
         } catch (IOException e) {
