@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /** A run directory: result.json, the nodes' traces, and the merged history.jsonl (DESIGN.md "Traces and history"). */
@@ -23,12 +22,23 @@ public final class RunFiles {
 
     private RunFiles() {}
 
-    public static void writeResult(Path dir, Map<String, Object> result) {
+    /** Writes {@code dir/result.json}. */
+    public static void writeResult(Path dir, RunResult result) {
         try {
             Files.createDirectories(dir);
             Documents.PRETTY.writeValue(dir.resolve("result.json").toFile(), result);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve("result.json"), e);
+        }
+    }
+
+    /** Reads {@code dir/result.json}. */
+    public static RunResult readResult(Path dir) {
+        Path file = dir.resolve("result.json");
+        try {
+            return Documents.JSON.readValue(file.toFile(), RunResult.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

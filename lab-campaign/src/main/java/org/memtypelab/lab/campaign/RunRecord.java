@@ -1,11 +1,12 @@
 package org.memtypelab.lab.campaign;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Verdict;
-import org.memtypelab.documents.TraceTruth;
+import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.run.RunOutcome;
 
 /**
@@ -57,7 +58,7 @@ public record RunRecord(
     }
 
     /** The record of a run the conductor finished, completed or not, with its trace-truth comparison if any. */
-    static RunRecord of(int cell, int run, long seed, String dir, RunOutcome outcome, TraceTruth.Comparison truth) {
+    static RunRecord of(int cell, int run, long seed, String dir, RunOutcome outcome, RunResult.TruthEntry truth) {
         boolean reported = outcome.report() != null;
         List<Hazard> hazards = reported ? outcome.report().hazards() : List.of();
         Set<HazardId> ids = new TreeSet<>();
@@ -81,9 +82,9 @@ public record RunRecord(
                 truth == null ? Set.of() : ids(truth.falseAlarms()));
     }
 
-    private static Set<HazardId> ids(List<Hazard> hazards) {
+    private static Set<HazardId> ids(Collection<RunResult.HazardEntry> hazards) {
         Set<HazardId> out = new TreeSet<>();
-        hazards.forEach(h -> out.add(HazardId.of(h)));
+        hazards.forEach(h -> out.add(new HazardId(h.buffer(), h.between(), h.kind())));
         return out;
     }
 

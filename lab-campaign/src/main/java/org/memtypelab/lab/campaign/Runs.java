@@ -6,16 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.documents.RunFiles;
-import org.memtypelab.documents.TraceTruth;
+import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.FaultPlan;
-import org.memtypelab.lab.run.ResultDocument;
 import org.memtypelab.lab.run.RunOutcome;
+import org.memtypelab.lab.run.RunPipeline;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.protocol.node.MessageRule;
 
@@ -60,65 +57,49 @@ final class Runs {
         } catch (RuntimeException e) {
             outcome = RunOutcome.failedToStart("the conductor failed: " + e);
         }
-        // the monitor against everything the nodes acted on, whatever the faults did (their traces)
-        TraceTruth.Comparison truth = outcome.report() == null
+        RunResult.RandomFaultRates rates = run == 0
                 ? null
-                : TraceTruth.compare(
-                        dir,
-                        new Coherence(
-                                cell.scenario().platform().cpu(),
-                                cell.scenario().platform().selfSnoop()),
-                        outcome.report().hazards());
-        Map<String, Object> doc = ResultDocument.of(cell.scenario(), seed, nodes, outcome, List.of(), truth);
-        Map<String, Object> about = new LinkedHashMap<>();
-        about.put("name", spec.name());
-        about.put("cell", cell.id());
-        about.put("run", run == 0 ? "oracle" : run);
-        Map<String, Object> random = new LinkedHashMap<>();
-        random.put("messages", spec.faults().messages());
-        random.put("kills", spec.faults().kills());
-        random.put("partitions", spec.faults().partitions());
-        // RandomFaults.plan(scenario, seed, these) gives fault_plan again
-        about.put("random_faults", run == 0 ? Map.of() : random);
-        about.put("fault_plan", describe(plan));
-        doc.put("campaign", about);
-        RunFiles.writeResult(dir, doc);
-        RunFiles.mergeHistory(dir);
-        return RunRecord.of(cell.index(), run, seed, rel, outcome, truth);
+                : new RunResult.RandomFaultRates(
+                        spec.faults().messages(),
+                        spec.faults().kills(),
+                        spec.faults().partitions());
+        RunResult result = RunPipeline.finish(
+                cell.scenario(),
+                seed,
+                nodes,
+                outcome,
+                dir,
+                RunPipeline.Expect.IGNORE,
+                new RunResult.CampaignRun(
+                        spec.name(), cell.id(), name(run, spec.faults().runsPerCell()), rates, describe(plan)));
+        return RunRecord.of(cell.index(), run, seed, rel, outcome, result.truth());
     }
 
     /** A fault plan in the scenario file's {@code faults} form, with step numbers. */
-    static List<Map<String, Object>> describe(FaultPlan plan) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    static List<RunResult.PlannedFault> describe(FaultPlan plan) {
+        List<RunResult.PlannedFault> out = new ArrayList<>();
         for (FaultPlan.Armed a : plan.armed()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("step", a.step());
+            int step = a.step();
             if (a.action() instanceof FaultPlan.Messages ms) {
-                List<Map<String, Object>> rules = new ArrayList<>();
-                for (MessageRule r : ms.rules()) {
-                    Map<String, Object> j = new LinkedHashMap<>();
-                    j.put("action", r.action().label());
-                    j.put("probability", r.probability());
-                    if (r.action() == MessageRule.Action.DELAY) {
-                        j.put("ms", r.delayMs());
-                    }
-                    rules.add(j);
-                }
-                m.put("messages", rules);
+                List<RunResult.MessageRuleEntry> rules = ms.rules().stream()
+                        .map(r -> new RunResult.MessageRuleEntry(
+                                r.action().label(),
+                                r.probability(),
+                                r.action() == MessageRule.Action.DELAY ? r.delayMs() : null))
+                        .toList();
+                out.add(new RunResult.PlannedFault(step, rules, null, null, null, null));
             } else if (a.action() instanceof FaultPlan.Kill k) {
-                m.put("kill", k.node().label());
+                out.add(new RunResult.PlannedFault(step, null, k.node().label(), null, null, null));
             } else if (a.action() instanceof FaultPlan.Restart r) {
-                m.put("restart", r.node().label());
+                out.add(new RunResult.PlannedFault(step, null, null, r.node().label(), null, null));
             } else if (a.action() instanceof FaultPlan.Partition p) {
-                m.put(
-                        "partition",
-                        p.groups().stream()
-                                .map(g -> g.stream().sorted().toList())
-                                .toList());
+                List<List<String>> groups = p.groups().stream()
+                        .map(g -> g.stream().sorted().toList())
+                        .toList();
+                out.add(new RunResult.PlannedFault(step, null, null, null, groups, null));
             } else {
-                m.put("heal", Map.of());
+                out.add(new RunResult.PlannedFault(step, null, null, null, null, Map.of()));
             }
-            out.add(m);
         }
         return out;
     }

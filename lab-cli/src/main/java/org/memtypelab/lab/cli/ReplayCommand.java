@@ -1,7 +1,5 @@
 package org.memtypelab.lab.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
             return Main.EXIT_BAD_INPUT;
         }
         Scenario s = ((LoadResult.Loaded) loaded).scenario();
-        JsonNode recorded = new ObjectMapper().readTree(result.toFile());
-        long seed = recorded.path("seed").asLong(s.seed());
+        long seed = RunFiles.readResult(dir).seed();
         Path again = Files.createTempDirectory("memtype-lab-replay");
         RunOutcome run;
         try (LabCluster cluster = LabCluster.embedded()) {

@@ -5,19 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.memtypelab.core.coherency.Coherence;
-import org.memtypelab.core.coherency.Verdict;
-import org.memtypelab.documents.RunFiles;
-import org.memtypelab.documents.TraceTruth;
+import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.run.Conductor;
-import org.memtypelab.lab.run.ExpectCheck;
 import org.memtypelab.lab.run.LabCluster;
-import org.memtypelab.lab.run.ResultDocument;
 import org.memtypelab.lab.run.RunOutcome;
+import org.memtypelab.lab.run.RunPipeline;
 import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
@@ -90,27 +85,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int finish(Scenario s, long runSeed, String mode, RunOutcome run, Path dir) throws Exception {
-        Verdict verdict = run.report() == null ? Verdict.UNKNOWN : run.report().verdict();
-        List<String> failures = run.report() == null
-                ? List.of()
-                : ExpectCheck.failures(s.expect(), verdict, run.report().hazards(), run);
-        TraceTruth.Comparison truth = run.report() == null
-                ? null
-                : TraceTruth.compare(
-                        dir,
-                        new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
-                        run.report().hazards());
-        Map<String, Object> doc = ResultDocument.of(s, runSeed, mode, run, failures, truth);
-        RunFiles.writeResult(dir, doc);
-        RunFiles.mergeHistory(dir);
+        RunResult result = RunPipeline.finish(s, runSeed, mode, run, dir, RunPipeline.Expect.CHECK, null);
         org.memtypelab.lab.report.HtmlReport.writeRun(dir); // SCENARIOS.md: --out DIR receives report.html
         PrintWriter o = spec.commandLine().getOut();
-        o.print(json ? ResultDocumentJson.pretty(doc) + "\n" : Summary.render(doc, dir.toString()));
+        o.print(json ? Documents.PRETTY.writeValueAsString(result) + "\n" : Summary.render(result, dir.toString()));
         o.flush();
         if (!run.incomplete().isEmpty()) {
             return INCOMPLETE;
         }
-        return failures.isEmpty() ? 0 : EXPECT_FAILED;
+        return result.expect().held() ? 0 : EXPECT_FAILED;
     }
 
     private static Path defaultDir(String name) {

@@ -1,94 +1,89 @@
 package org.memtypelab.lab.cli;
 
-import java.util.List;
-import java.util.Map;
+import java.util.stream.Collectors;
+import org.memtypelab.documents.RunResult;
 
 /** The human summary of a run: verdict, hazards with witnesses, migration, expectations, where the files are. */
 public final class Summary {
 
     private Summary() {}
 
-    @SuppressWarnings("unchecked")
-    public static String render(Map<String, Object> doc, String dir) {
+    public static String render(RunResult r, String dir) {
         StringBuilder sb = new StringBuilder();
         sb.append("scenario  ")
-                .append(doc.get("scenario"))
+                .append(r.scenario())
                 .append("  (seed ")
-                .append(doc.get("seed"))
-                .append(", nodes ")
-                .append(doc.get("nodes"))
-                .append(", ")
-                .append(doc.get("wall_ms"))
-                .append(" ms)\n");
-        sb.append("verdict   ").append(doc.get("verdict")).append('\n');
-        for (Map<String, Object> m : (List<Map<String, Object>>) doc.get("mappings")) {
+                .append(r.seed())
+                .append(", nodes ");
+        sb.append(r.nodes()).append(", ").append(r.wallMs()).append(" ms)\n");
+        sb.append("verdict   ").append(r.verdict()).append('\n');
+        for (RunResult.MappingEntry m : r.mappings()) {
             sb.append("  mapping  ")
-                    .append(m.get("buffer"))
+                    .append(m.buffer())
                     .append(' ')
-                    .append(m.get("who"))
-                    .append(": ")
-                    .append(m.containsKey("type") ? m.get("type") : "dma, snoop=" + m.get("snoop"));
-            if (m.containsKey("ept")) {
-                Map<String, Object> ept = (Map<String, Object>) m.get("ept");
-                sb.append(" (EPT ")
-                        .append(ept.get("type"))
-                        .append(Boolean.TRUE.equals(ept.get("ipat")) ? " +IPAT)" : ")");
+                    .append(m.who())
+                    .append(": ");
+            sb.append(m.type() != null ? m.type() : "dma, snoop=" + m.snoop());
+            if (m.ept() != null) {
+                sb.append(" (EPT ").append(m.ept().type()).append(m.ept().ipat() ? " +IPAT)" : ")");
             }
-            if (Boolean.FALSE.equals(m.get("dereferenced"))) {
+            if (Boolean.FALSE.equals(m.dereferenced())) {
                 sb.append(" (never dereferenced)");
             }
             sb.append('\n');
         }
-        for (Map<String, Object> h : (List<Map<String, Object>>) doc.get("hazards")) {
+        for (RunResult.HazardEntry h : r.hazards()) {
             sb.append("  HAZARD   ")
-                    .append(h.get("buffer"))
+                    .append(h.buffer())
                     .append(' ')
-                    .append(h.get("between"))
+                    .append(h.between())
+                    .append(' ');
+            sb.append(h.types())
                     .append(' ')
-                    .append(h.get("types"))
-                    .append(' ')
-                    .append(h.get("kind"))
+                    .append(h.kind())
                     .append(" at step ")
-                    .append(h.get("step"))
-                    .append("\n           witness: ")
-                    .append(h.get("witness"))
-                    .append('\n');
+                    .append(h.step());
+            sb.append("\n           witness: ").append(h.witness()).append('\n');
         }
-        Map<String, Object> mig = (Map<String, Object>) doc.get("migration");
-        if (!"not-attempted".equals(mig.get("status"))) {
+        if (!"not-attempted".equals(r.migration().status())) {
             sb.append("migration ")
-                    .append(mig.get("status"))
+                    .append(r.migration().status())
                     .append(": ")
-                    .append(mig.get("reason"))
-                    .append('\n');
+                    .append(r.migration().reason());
+            sb.append('\n');
         }
-        for (Map<String, Object> s : (List<Map<String, Object>>) doc.get("steps")) {
-            if (!Boolean.TRUE.equals(s.get("ok")) || s.containsKey("errno")) {
-                sb.append("  step ")
-                        .append(s.get("n"))
-                        .append(' ')
-                        .append(s.get("kind"))
-                        .append(s.containsKey("errno") ? " -> " + s.get("errno") : " failed")
+        for (RunResult.StepEntry s : r.steps()) {
+            if (!s.ok() || s.errno() != null) {
+                sb.append("  step ").append(s.n()).append(' ').append(s.kind());
+                sb.append(s.errno() != null ? " -> " + s.errno() : " failed")
                         .append(": ")
-                        .append(s.get("detail"))
-                        .append('\n');
+                        .append(s.detail());
+                sb.append('\n');
             }
         }
-        Map<String, Object> faults = (Map<String, Object>) doc.get("faults");
-        if (!Integer.valueOf(0).equals(faults.get("planned"))
-                || !Integer.valueOf(0).equals(faults.get("injected"))) {
-            sb.append("faults    ").append(faults).append('\n');
+        RunResult.FaultCounts f = r.faults();
+        if (f.planned() != 0 || f.injected() != 0) {
+            sb.append("faults    ")
+                    .append(f.planned())
+                    .append(" planned, ")
+                    .append(f.injected())
+                    .append(" injected");
+            if (!f.byKind().isEmpty()) {
+                sb.append(f.byKind().entrySet().stream()
+                        .map(e -> e.getKey().replace('_', ' ') + " " + e.getValue())
+                        .collect(Collectors.joining(", ", " (", ")")));
+            }
+            sb.append('\n');
         }
-        List<String> lost = (List<String>) doc.get("nodes_lost");
-        if (!lost.isEmpty()) {
-            sb.append("lost      ").append(lost).append('\n');
+        if (!r.nodesLost().isEmpty()) {
+            sb.append("lost      ").append(String.join(", ", r.nodesLost())).append('\n');
         }
-        Map<String, Object> expect = (Map<String, Object>) doc.get("expect");
-        List<String> failures = (List<String>) expect.get("failures");
-        sb.append("expect    ").append(failures.isEmpty() ? "held" : "FAILED").append('\n');
-        failures.forEach(f -> sb.append("  - ").append(f).append('\n'));
-        if (!Boolean.TRUE.equals(doc.get("complete"))) {
-            sb.append("INCOMPLETE ").append(doc.get("incomplete")).append('\n');
+        sb.append("expect    ")
+                .append(r.expect().failures().isEmpty() ? "held" : "FAILED")
+                .append('\n');
+        r.expect().failures().forEach(f2 -> sb.append("  - ").append(f2).append('\n'));
+        if (!r.complete()) {
+            sb.append("INCOMPLETE ").append(r.incomplete()).append('\n');
         }
         sb.append("files     ").append(dir).append("/{report.html,result.json,history.jsonl,trace-*.jsonl}\n");
         return sb.toString();

@@ -1,7 +1,5 @@
 package org.memtypelab.lab.run;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.memtypelab.core.coherency.Hazard;
@@ -9,135 +7,85 @@ import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.core.coherency.Who;
+import org.memtypelab.documents.RunResult;
 import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.scenario.Scenario;
 
-/** Builds result.json (SCENARIOS.md "Result document") as ordered maps, ready for Jackson. */
+/** Builds result.json (docs/scenarios.md "Result document") from a run's outcome. */
 public final class ResultDocument {
 
     private ResultDocument() {}
 
-    /** The document of one run. */
-    public static Map<String, Object> of(
-            Scenario scenario, long seed, String nodes, RunOutcome run, List<String> fails) {
-        return of(scenario, seed, nodes, run, fails, null);
-    }
-
-    /** The document of one run, with the trace-truth comparison when there is one. */
-    public static Map<String, Object> of(
+    /** The document of one run, with the trace-truth comparison when there is one ({@code null} otherwise). */
+    public static RunResult of(
             Scenario scenario,
             long seed,
             String nodes,
             RunOutcome run,
             List<String> fails,
             TraceTruth.Comparison truth) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("scenario", scenario.name());
-        doc.put("seed", seed);
-        doc.put("nodes", nodes);
         boolean complete = run.incomplete().isEmpty() && run.report() != null;
         Verdict verdict = run.report() == null ? Verdict.UNKNOWN : run.report().verdict();
-        doc.put("verdict", verdict.label());
-        doc.put(
-                "mappings",
-                run.report() == null ? List.of() : mappings(run.report().mappings()));
-        doc.put(
-                "hazards",
-                run.report() == null ? List.of() : hazards(run.report().hazards()));
-        Map<String, Object> migration = new LinkedHashMap<>();
-        migration.put("status", run.migration().status().label());
-        migration.put("reason", run.migration().reason());
-        doc.put("migration", migration);
-        List<Map<String, Object>> steps = new ArrayList<>();
-        for (StepRecord s : run.steps()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("n", s.n());
-            m.put("kind", s.kind());
-            m.put("ok", s.ok());
-            if (!s.errno().isEmpty()) {
-                m.put("errno", s.errno());
-            }
-            m.put("node", s.node());
-            m.put("detail", s.detail());
-            steps.add(m);
-        }
-        doc.put("steps", steps);
-        Map<String, Object> expect = new LinkedHashMap<>();
-        expect.put("held", fails.isEmpty());
-        expect.put("failures", fails);
-        doc.put("expect", expect);
-        Map<String, Object> faults = new LinkedHashMap<>();
-        faults.put("planned", scenario.faults().size());
-        faults.put(
-                "injected",
-                run.injected().values().stream().mapToInt(Integer::intValue).sum());
-        faults.putAll(run.injected());
-        doc.put("faults", faults);
-        doc.put("nodes_lost", run.nodesLost());
-        doc.put("complete", complete);
-        if (!complete) {
-            doc.put("incomplete", run.incomplete());
-        }
-        if (run.report() != null) {
-            doc.put("notes", run.report().notes());
-            if (truth != null) {
-                // the monitor checked against every event the nodes acted on (their traces)
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("verdict", truth.truth().verdict().label());
-                t.put("missed", hazards(truth.missed()));
-                t.put("false", hazards(truth.falseAlarms()));
-                doc.put("truth", t);
-            }
-            // ordered maps, not Map.of: its iteration order changes from JVM to JVM, and so would result.json
-            Map<String, Object> monitor = new LinkedHashMap<>();
-            monitor.put("events", run.report().events());
-            monitor.put("unobserved", run.report().unobserved());
-            doc.put("monitor", monitor);
-        }
-        doc.put("wall_ms", run.wallMillis());
-        return doc;
+        int injected =
+                run.injected().values().stream().mapToInt(Integer::intValue).sum();
+        return new RunResult(
+                scenario.name(),
+                seed,
+                nodes,
+                verdict.label(),
+                run.report() == null ? List.of() : mappings(run.report().mappings()),
+                run.report() == null ? List.of() : hazards(run.report().hazards()),
+                new RunResult.MigrationEntry(
+                        run.migration().status().label(), run.migration().reason()),
+                run.steps().stream()
+                        .map(s -> new RunResult.StepEntry(
+                                s.n(), s.kind(), s.ok(), s.errno().isEmpty() ? null : s.errno(), s.node(), s.detail()))
+                        .toList(),
+                new RunResult.ExpectEntry(fails.isEmpty(), fails),
+                new RunResult.FaultCounts(scenario.faults().size(), injected, Map.copyOf(run.injected())),
+                run.nodesLost(),
+                complete,
+                complete ? null : run.incomplete(),
+                run.report() == null ? null : run.report().notes(),
+                run.report() == null || truth == null
+                        ? null
+                        : new RunResult.TruthEntry(
+                                truth.truth().verdict().label(), hazards(truth.missed()), hazards(truth.falseAlarms())),
+                run.report() == null
+                        ? null
+                        : new RunResult.MonitorEntry(
+                                run.report().events(), run.report().unobserved()),
+                run.wallMillis(),
+                null);
     }
 
-    static List<Map<String, Object>> mappings(List<Mapping> mappings) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Mapping m : mappings) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("buffer", m.buffer());
-            j.put("who", m.who().label());
-            if (m.type() instanceof MappingType.Dma d) {
-                j.put("snoop", d.snoop());
-            } else {
-                j.put("type", m.type().label());
-            }
-            if (m.type() instanceof MappingType.Guest g) {
-                Map<String, Object> ept = new LinkedHashMap<>();
-                ept.put("type", g.ept().type().label());
-                ept.put("ipat", g.ept().ipat());
-                j.put("ept", ept);
-            }
-            if (m.type() instanceof MappingType.Unverified u) {
-                j.put("why", u.why());
-            }
-            if (m.who() == Who.QEMU && !m.dereferenced()) {
-                j.put("dereferenced", false);
-            }
-            out.add(j);
-        }
-        return out;
+    static List<RunResult.MappingEntry> mappings(List<Mapping> mappings) {
+        return mappings.stream().map(ResultDocument::mapping).toList();
     }
 
-    static List<Map<String, Object>> hazards(List<Hazard> hazards) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Hazard h : hazards) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("buffer", h.buffer());
-            j.put("between", h.between().stream().map(Who::label).toList());
-            j.put("types", h.types());
-            j.put("kind", h.kind().label());
-            j.put("step", h.step());
-            j.put("witness", h.witness());
-            out.add(j);
-        }
-        return out;
+    private static RunResult.MappingEntry mapping(Mapping m) {
+        MappingType t = m.type();
+        return new RunResult.MappingEntry(
+                m.buffer(),
+                m.who().label(),
+                t instanceof MappingType.Dma d ? d.snoop() : null,
+                t instanceof MappingType.Dma ? null : t.label(),
+                t instanceof MappingType.Guest g
+                        ? new RunResult.EptEntry(g.ept().type().label(), g.ept().ipat())
+                        : null,
+                t instanceof MappingType.Unverified u ? u.why() : null,
+                m.who() == Who.QEMU && !m.dereferenced() ? Boolean.FALSE : null);
+    }
+
+    static List<RunResult.HazardEntry> hazards(List<Hazard> hazards) {
+        return hazards.stream()
+                .map(h -> new RunResult.HazardEntry(
+                        h.buffer(),
+                        h.between().stream().map(Who::label).toList(),
+                        h.types(),
+                        h.kind().label(),
+                        h.step(),
+                        h.witness()))
+                .toList();
     }
 }
