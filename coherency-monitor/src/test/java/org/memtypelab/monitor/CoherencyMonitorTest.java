@@ -1,18 +1,16 @@
 package org.memtypelab.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.runtime.testkit.NodeTestKit.QUIET;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.memtypelab.core.coherency.Coherence;
@@ -33,13 +31,13 @@ import org.memtypelab.protocol.node.NodeMark;
 import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.delivery.Resync;
+import org.memtypelab.runtime.testkit.NodeTestKit;
 
 /** The coherency monitor as an actor: it asks for the events it missed before it gives a verdict. */
 class CoherencyMonitorTest {
 
     static final Coherence PLATFORM = new Coherence(CpuVendor.INTEL, true);
 
-    private static final Duration QUIET = Duration.ofMillis(200);
     private static final String GPU = "gpu-process-node";
     private static final String QEMU = "qemu-node";
     private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
@@ -62,23 +60,13 @@ class CoherencyMonitorTest {
             new Event(
                     QEMU, 1, 1, 2, 4, new Observation.MappingSet(new Mapping("b1", Who.QEMU, cpu(MemType.WB), true))));
 
-    static ActorTestKit kit;
+    @RegisterExtension
+    static final NodeTestKit kit = new NodeTestKit();
 
     private ActorRef<MonitorProtocol.Command> monitor;
     private TestProbe<StepDone> reply;
     private TestProbe<MonitorReport> reports;
     private TestProbe<NodeCommand.ResendTo> node;
-
-    @BeforeAll
-    static void startSystem() {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ActorTestKit.applicationTestConfig()));
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        kit.shutdownTestKit();
-    }
 
     @BeforeEach
     void spawnMonitor() {

@@ -1,25 +1,17 @@
 package org.memtypelab.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.runtime.testkit.Blobs.MIB2;
+import static org.memtypelab.runtime.testkit.NodeTestKit.QUIET;
+import static org.memtypelab.runtime.testkit.TraceFiles.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
@@ -29,69 +21,45 @@ import org.memtypelab.core.gpu.Backing;
 import org.memtypelab.core.gpu.BufferProfile;
 import org.memtypelab.core.gpu.DmaBuf;
 import org.memtypelab.core.gpu.GpuSnoop;
-import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.memtype.MemType;
-import org.memtypelab.core.migration.MigrationPolicy;
-import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
-import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeMark;
-import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
-import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.trace.TraceWriter;
+import org.memtypelab.runtime.testkit.NodeTestKit;
+import org.memtypelab.runtime.testkit.NodeUnderTest;
+import org.memtypelab.runtime.testkit.Runs;
 
 /** gpu-process-node as an actor: allocates and maps buffers, exports dma-bufs to qemu-node, runs GPU accesses. */
 class GpuProcessNodeTest {
 
-    private static final Duration QUIET = Duration.ofMillis(200);
     private static final long INCARNATION = 5;
-    private static final long MIB2 = 2L << 20;
     private static final BufferProfile GTT_WC =
             new BufferProfile(Backing.RAM, Optional.of(MemType.WC), MemType.WC, GpuSnoop.NO_SNOOP);
     private static final MappingType.Dma NO_SNOOP = new MappingType.Dma(false);
 
-    static ActorTestKit kit;
+    @RegisterExtension
+    static final NodeTestKit kit = new NodeTestKit();
 
-    @TempDir
-    Path traceDir;
-
-    private TestProbe<MonitorProtocol.Command> monitor;
-    private TestProbe<StepDone> reply;
     private TestProbe<QemuProtocol.Command> qemu;
-    private ActorRef<GpuProtocol.Command> gpu;
-
-    @BeforeAll
-    static void startSystem() {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ActorTestKit.applicationTestConfig()));
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        kit.shutdownTestKit();
-    }
+    private NodeUnderTest<GpuProtocol.Command> gpu;
 
     @BeforeEach
     void spawnNode() {
-        monitor = kit.createTestProbe(MonitorProtocol.Command.class);
-        reply = kit.createTestProbe(StepDone.class);
         qemu = kit.createTestProbe(QemuProtocol.Command.class);
-        gpu = kit.spawn(GpuProcessNode.create(INCARNATION, monitor.ref()));
+        gpu = kit.spawnNode(GpuProcessNode.NODE, INCARNATION, GpuProcessNode::create);
     }
 
     @Test
     void allocateEmitsTheRenderersMappingAndTracesItBeforeTheReply() {
         setUp();
 
-        StepDone done = step(new GpuProtocol.Allocate(new Stamp(1, 6), "b0", MIB2, GTT_WC, reply.ref()));
-        List<JsonNode> trace = trace();
-        Event event = events(1).get(0);
+        StepDone done = gpu.step(new GpuProtocol.Allocate(new Stamp(1, 6), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        List<JsonNode> trace = gpu.trace();
+        Event event = gpu.events(1).get(0);
 
         assertThat(done.ok()).isTrue();
         assertThat(done.detail()).contains("allocated b0", "renderer maps it WC");
@@ -115,30 +83,30 @@ class GpuProcessNodeTest {
     @Test
     void exportHandsTheDmaBufToQemuWithTheOriginalReplyTo() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        Event allocated = events(1).get(0);
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        Event allocated = gpu.events(1).get(0);
 
-        gpu.tell(new GpuProtocol.Export(new Stamp(2, 2), "b0", reply.ref()));
+        gpu.tell(new GpuProtocol.Export(new Stamp(2, 2), "b0", gpu.replyTo()));
         QemuProtocol.ImportDmaBuf handed = qemu.expectMessageClass(QemuProtocol.ImportDmaBuf.class);
-        List<JsonNode> trace = trace();
+        List<JsonNode> trace = gpu.trace();
 
         assertThat(handed.dmaBuf()).isEqualTo(new DmaBuf("b0", MIB2, GTT_WC));
-        assertThat(handed.replyTo()).as("qemu-node answers the step").isEqualTo(reply.ref());
+        assertThat(handed.replyTo()).as("qemu-node answers the step").isEqualTo(gpu.replyTo());
         assertThat(handed.stamp().step()).isEqualTo(2);
         assertThat(handed.stamp().lamport()).isGreaterThan(allocated.lamport());
         assertThat(kinds(trace)).containsExactly("setup", "recv", "decide", "event", "recv", "decide", "send");
         assertThat(trace.get(6).get("what").asText()).isEqualTo("dma-buf b0 to qemu-node");
         assertThat(trace.get(6).get("lamport").asLong())
                 .isEqualTo(handed.stamp().lamport());
-        reply.expectNoMessage(QUIET);
-        monitor.expectNoMessage(QUIET);
+        gpu.reply().expectNoMessage(QUIET);
+        gpu.monitor().expectNoMessage(QUIET);
     }
 
     @Test
     void exportingAnUnknownBufferFailsTheStepWithoutBotheringQemu() {
         setUp();
 
-        StepDone done = step(new GpuProtocol.Export(new Stamp(1, 1), "nope", reply.ref()));
+        StepDone done = gpu.step(new GpuProtocol.Export(new Stamp(1, 1), "nope", gpu.replyTo()));
 
         assertThat(done.ok()).isFalse();
         assertThat(done.detail()).isEqualTo("the GPU process has no buffer nope");
@@ -148,11 +116,11 @@ class GpuProcessNodeTest {
     @Test
     void firstGpuAccessSetsTheDmaMappingAndLaterOnesOnlyAccess() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
 
-        StepDone wrote = step(new GpuProtocol.GpuAccess(new Stamp(2, 2), "b0", true, 64, 0xab, reply.ref()));
-        StepDone read = step(new GpuProtocol.GpuAccess(new Stamp(3, 3), "b0", false, 64, 0, reply.ref()));
-        List<Event> events = events(4);
+        StepDone wrote = gpu.step(new GpuProtocol.GpuAccess(new Stamp(2, 2), "b0", true, 64, 0xab, gpu.replyTo()));
+        StepDone read = gpu.step(new GpuProtocol.GpuAccess(new Stamp(3, 3), "b0", false, 64, 0, gpu.replyTo()));
+        List<Event> events = gpu.events(4);
 
         assertThat(wrote.detail()).isEqualTo("gpu write of b0+64 (dma (no snoop))");
         assertThat(read.ok()).isTrue();
@@ -166,31 +134,31 @@ class GpuProcessNodeTest {
                         new Observation.Access("b0", Who.GPU, NO_SNOOP, false, 64, 0));
         assertThat(events).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L);
         assertThat(events).extracting(Event::lamport).isSorted().doesNotHaveDuplicates();
-        monitor.expectNoMessage(QUIET);
+        gpu.monitor().expectNoMessage(QUIET);
     }
 
     @Test
     void rendererAccessOutsideTheBufferFailsAndEmitsNothing() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        events(1);
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        gpu.events(1);
 
-        StepDone done = step(new GpuProtocol.RendererAccess(new Stamp(2, 2), "b0", true, MIB2, 1, reply.ref()));
+        StepDone done = gpu.step(new GpuProtocol.RendererAccess(new Stamp(2, 2), "b0", true, MIB2, 1, gpu.replyTo()));
 
         assertThat(done.ok()).isFalse();
         assertThat(done.detail()).contains("outside b0");
-        monitor.expectNoMessage(QUIET);
+        gpu.monitor().expectNoMessage(QUIET);
     }
 
     @Test
     void saveBlobsSavesTheExportedBuffers() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        step(new GpuProtocol.Allocate(new Stamp(2, 2), "b1", MIB2, GTT_WC, reply.ref()));
-        gpu.tell(new GpuProtocol.Export(new Stamp(3, 3), "b1", reply.ref()));
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        gpu.step(new GpuProtocol.Allocate(new Stamp(2, 2), "b1", MIB2, GTT_WC, gpu.replyTo()));
+        gpu.tell(new GpuProtocol.Export(new Stamp(3, 3), "b1", gpu.replyTo()));
         qemu.expectMessageClass(QemuProtocol.ImportDmaBuf.class);
 
-        StepDone done = step(new GpuProtocol.SaveBlobs(new Stamp(4, 4), reply.ref()));
+        StepDone done = gpu.step(new GpuProtocol.SaveBlobs(new Stamp(4, 4), gpu.replyTo()));
 
         assertThat(done.ok()).isTrue();
         assertThat(done.detail()).isEqualTo("GPU process saved 1 blob(s) as GPU state: [b1]");
@@ -198,9 +166,9 @@ class GpuProcessNodeTest {
 
     @Test
     void stepsBeforeSetupAreRefusedRatherThanCrashingTheNode() {
-        StepDone allocate = step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        StepDone save = step(new GpuProtocol.SaveBlobs(new Stamp(2, 2), reply.ref()));
-        StepDone export = step(new GpuProtocol.Export(new Stamp(3, 3), "b0", reply.ref()));
+        StepDone allocate = gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        StepDone save = gpu.step(new GpuProtocol.SaveBlobs(new Stamp(2, 2), gpu.replyTo()));
+        StepDone export = gpu.step(new GpuProtocol.Export(new Stamp(3, 3), "b0", gpu.replyTo()));
 
         assertThat(allocate.ok()).isFalse();
         assertThat(allocate.detail()).isEqualTo("gpu-process-node has no run set up");
@@ -213,76 +181,24 @@ class GpuProcessNodeTest {
     @Test
     void resendToSendsExactlyTheAskedSeqsToTheGivenMonitor() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        step(new GpuProtocol.GpuAccess(new Stamp(2, 2), "b0", true, 0, 1, reply.ref()));
-        List<Event> sent = events(3);
-        TestProbe<NodeMark> marks = kit.createTestProbe(NodeMark.class);
-        gpu.tell(new NodeCommand.GetMark(marks.ref()));
-        NodeMark mark = marks.receiveMessage();
-        TestProbe<MonitorProtocol.Command> other = kit.createTestProbe(MonitorProtocol.Command.class);
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        gpu.step(new GpuProtocol.GpuAccess(new Stamp(2, 2), "b0", true, 0, 1, gpu.replyTo()));
+        List<Event> sent = gpu.events(3);
 
-        mark.resendTo().tell(new NodeCommand.ResendTo(INCARNATION, List.of(2L, 3L), other.ref()));
-
-        assertThat(mark).isEqualTo(new NodeMark(GpuProcessNode.NODE, INCARNATION, 3, mark.resendTo()));
-        assertThat(other.receiveSeveralMessages(2))
-                .extracting(m -> ((Observed) m).event())
-                .containsExactly(sent.get(1), sent.get(2));
-        other.expectNoMessage(QUIET);
-        monitor.expectNoMessage(QUIET);
+        gpu.assertResends(kit.mark(gpu.ref()), INCARNATION, 3, List.of(2L, 3L), List.of(sent.get(1), sent.get(2)));
     }
 
     @Test
     void resendToForAnotherIncarnationIsIgnored() {
         setUp();
-        step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, reply.ref()));
-        events(1);
-        TestProbe<MonitorProtocol.Command> other = kit.createTestProbe(MonitorProtocol.Command.class);
+        gpu.step(new GpuProtocol.Allocate(new Stamp(1, 1), "b0", MIB2, GTT_WC, gpu.replyTo()));
+        gpu.events(1);
 
-        gpu.tell(new NodeCommand.ResendTo(INCARNATION + 1, List.of(1L), other.ref()));
-
-        other.expectNoMessage(QUIET);
+        gpu.assertResends(gpu.ref(), INCARNATION + 1, List.of(1L), List.of());
     }
 
     private StepDone setUp() {
-        Peers peers = new Peers(kit.createTestProbe(KvmProtocol.Command.class).ref(), qemu.ref(), gpu);
-        RunSetup setup = new RunSetup(
-                "run-1",
-                42,
-                KvmPlatform.defaults(),
-                QemuConfig.defaults(),
-                MigrationPolicy.STATUS_QUO,
-                traceDir.toString(),
-                peers);
-        return step(new NodeCommand.Setup(setup, reply.ref()));
-    }
-
-    private StepDone step(GpuProtocol.Command command) {
-        gpu.tell(command);
-        return reply.receiveMessage();
-    }
-
-    private List<Event> events(int n) {
-        return monitor.receiveSeveralMessages(n).stream()
-                .map(m -> {
-                    assertThat(m).isInstanceOf(Observed.class);
-                    return ((Observed) m).event();
-                })
-                .toList();
-    }
-
-    private List<JsonNode> trace() {
-        try {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : Files.readAllLines(traceDir.resolve("trace-" + GpuProcessNode.NODE + ".jsonl"))) {
-                lines.add(TraceWriter.JSON.readTree(line));
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> kinds(List<JsonNode> trace) {
-        return trace.stream().map(l -> l.get("kind").asText()).toList();
+        Peers peers = new Peers(kit.createTestProbe(KvmProtocol.Command.class).ref(), qemu.ref(), gpu.ref());
+        return gpu.step(new NodeCommand.Setup(Runs.setup("run-1", gpu.traceDir(), peers), gpu.replyTo()));
     }
 }

@@ -1,28 +1,24 @@
 package org.memtypelab.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.runtime.testkit.NodeTestKit.QUIET;
+import static org.memtypelab.runtime.testkit.TraceFiles.kinds;
+import static org.memtypelab.runtime.testkit.TraceFiles.ofKind;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.core.coherency.Who;
-import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.protocol.node.MessageRule;
@@ -35,34 +31,26 @@ import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.delivery.Outbox;
+import org.memtypelab.runtime.testkit.NodeTestKit;
+import org.memtypelab.runtime.testkit.Runs;
+import org.memtypelab.runtime.testkit.TraceFiles;
 
 /** A node's journal as its outbox: armed faults, deduped commands, resends, all traced. */
 class NodeJournalTest {
 
-    private static final Duration QUIET = Duration.ofMillis(200);
     private static final String NODE = "kvm-node";
     private static final String QEMU = "qemu-node";
     private static final String GPU = "gpu-process-node";
     private static final long INCARNATION = 3;
 
-    static ActorTestKit kit;
+    @RegisterExtension
+    static final NodeTestKit kit = new NodeTestKit();
 
     @TempDir
     Path traceDir;
 
     private TestProbe<MonitorProtocol.Command> monitor;
     private TestProbe<Object> target;
-
-    @BeforeAll
-    static void startSystem() {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ActorTestKit.applicationTestConfig()));
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        kit.shutdownTestKit();
-    }
 
     @BeforeEach
     void probes() {
@@ -91,7 +79,7 @@ class NodeJournalTest {
 
         target.expectMessage(done(2));
         target.expectNoMessage(QUIET);
-        List<JsonNode> faults = lines(trace(), "fault");
+        List<JsonNode> faults = ofKind(trace(), "fault");
         assertThat(faults).hasSize(1);
         assertThat(faults.get(0).get("fault").asText()).isEqualTo("drop");
         assertThat(faults.get(0).get("to").asText()).isEqualTo(QEMU);
@@ -102,45 +90,29 @@ class NodeJournalTest {
 
     @Test
     void aDuplicateDeliversTwice() {
-        NodeJournal j = started(42);
-        j.arm(1, List.of(MessageRule.of(Action.DUPLICATE, "", "", 1, 0)), List.of(), false);
-
-        j.send(target.ref(), QEMU, done(1), 1);
-        j.send(target.ref(), QEMU, done(2), 1);
+        sendTwoUnder(MessageRule.of(Action.DUPLICATE, "", "", 1, 0));
 
         target.expectMessage(done(1));
         target.expectMessage(done(1));
         target.expectMessage(done(2));
         target.expectNoMessage(QUIET);
-        assertThat(lines(trace(), "fault"))
-                .extracting(l -> l.get("fault").asText())
-                .containsExactly("duplicate");
+        assertThat(faults()).containsExactly("duplicate");
     }
 
     @Test
     void aDelayDeliversNoSoonerThanTheDelay() {
-        NodeJournal j = started(42);
-        j.arm(1, List.of(MessageRule.of(Action.DELAY, "", "", 1, 600)), List.of(), false);
-
-        j.send(target.ref(), QEMU, done(1), 1);
-        j.send(target.ref(), QEMU, done(2), 1);
+        sendTwoUnder(MessageRule.of(Action.DELAY, "", "", 1, 600));
 
         target.expectMessage(done(2)); // not held up behind the delayed one
         target.expectNoMessage(Duration.ofMillis(450));
         target.expectMessage(Duration.ofSeconds(2), done(1));
         target.expectNoMessage(QUIET);
-        assertThat(lines(trace(), "fault"))
-                .extracting(l -> l.get("fault").asText())
-                .containsExactly("delay");
+        assertThat(faults()).containsExactly("delay");
     }
 
     @Test
     void aReorderedMessageIsOvertakenByTheNextOne() {
-        NodeJournal j = started(42);
-        j.arm(1, List.of(MessageRule.of(Action.REORDER, "", "", 1, 0)), List.of(), false);
-
-        j.send(target.ref(), QEMU, done(1), 1);
-        j.send(target.ref(), QEMU, done(2), 1);
+        sendTwoUnder(MessageRule.of(Action.REORDER, "", "", 1, 0));
 
         target.expectMessage(done(2));
         target.expectMessage(Duration.ofSeconds(2), done(1));
@@ -162,9 +134,7 @@ class NodeJournalTest {
 
         target.expectMessage(done(1));
         target.expectMessage(done(2));
-        assertThat(lines(trace(), "fault"))
-                .extracting(l -> l.get("fault").asText())
-                .containsExactly("delay", "reorder");
+        assertThat(faults()).containsExactly("delay", "reorder");
     }
 
     @Test
@@ -190,7 +160,7 @@ class NodeJournalTest {
         target.expectMessage(done(2));
         target.expectMessage(done(2));
         target.expectNoMessage(QUIET);
-        assertThat(lines(trace(), "fault"))
+        assertThat(ofKind(trace(), "fault"))
                 .extracting(l -> l.get("fault").asText() + " " + l.get("to").asText() + " "
                         + l.get("message").asText())
                 .containsExactly("drop qemu-node MigrationInfo", "duplicate gpu-process-node StepDone");
@@ -214,10 +184,10 @@ class NodeJournalTest {
         j.send(gpu.ref(), GPU, done(3), 3);
 
         gpu.expectMessage(done(3));
-        assertThat(lines(trace(), "fault"))
+        assertThat(ofKind(trace(), "fault"))
                 .extracting(l -> l.get("fault").asText() + " " + l.get("to").asText())
                 .containsExactly("drop gpu-process-node");
-        List<JsonNode> arms = lines(trace(), "arm");
+        List<JsonNode> arms = ofKind(trace(), "arm");
         assertThat(arms).extracting(l -> l.get("heal").asBoolean()).containsExactly(false, true);
     }
 
@@ -248,7 +218,7 @@ class NodeJournalTest {
         assertThat(j.command(new Stamp(9, 10), "install-blob b0"))
                 .as("the same command at another step is new")
                 .isFalse();
-        List<JsonNode> duplicates = lines(trace(), "duplicate");
+        List<JsonNode> duplicates = ofKind(trace(), "duplicate");
         assertThat(duplicates).hasSize(1);
         assertThat(duplicates.get(0).get("what").asText()).isEqualTo("install-blob b0");
         assertThat(duplicates.get(0).get("resent").asInt()).isEqualTo(2);
@@ -292,7 +262,7 @@ class NodeJournalTest {
 
         assertThat(sent).isEqualTo(new Stamp(2, 12, NODE, "run-1"));
         assertThat(new Stamp(3, 0).from()).isEqualTo("conductor");
-        List<JsonNode> recv = lines(trace(), "recv");
+        List<JsonNode> recv = ofKind(trace(), "recv");
         assertThat(recv).extracting(l -> l.get("from").asText()).containsExactly(QEMU, "conductor");
     }
 
@@ -307,7 +277,7 @@ class NodeJournalTest {
         assertThat(events).extracting(Event::seq).containsExactly(1L, 2L);
         assertThat(events).extracting(Event::incarnation).containsOnly(INCARNATION);
         assertThat(events).extracting(Event::node).containsOnly(NODE);
-        List<JsonNode> traced = lines(trace(), "event");
+        List<JsonNode> traced = ofKind(trace(), "event");
         assertThat(traced).extracting(l -> l.get("seq").asLong()).containsExactly(1L, 2L);
         JsonNode observation = traced.get(0).get("observation");
         assertThat(observation.get("obs").asText()).isEqualTo("mapping-gone");
@@ -351,7 +321,7 @@ class NodeJournalTest {
         j.resend(new NodeCommand.ResendTo(INCARNATION, List.of(1L), other.ref()));
 
         assertThat(other.receiveMessage()).isEqualTo(new Observed(e, "run-1"));
-        assertThat(lines(trace(), "fault"))
+        assertThat(ofKind(trace(), "fault"))
                 .extracting(l -> l.get("step").asInt())
                 .containsExactly(5);
     }
@@ -394,21 +364,15 @@ class NodeJournalTest {
      * exactly the others and returns the dropped steps, as traced.
      */
     private List<Integer> droppedSteps(long seed, String dir) {
-        NodeJournal j = new NodeJournal(
-                NODE,
-                INCARNATION,
-                monitor.ref(),
-                kit.system().scheduler(),
-                kit.system().executionContext());
         Path d = traceDir.resolve(dir);
-        j.start(setup(seed, d));
+        NodeJournal j = started(seed, d);
         j.arm(0, List.of(new MessageRule(Action.DROP, "", "", "", 0, 0.5, 0)), List.of(), false);
         TestProbe<Object> to = kit.createTestProbe(Object.class);
         for (int i = 1; i <= 40; i++) {
             j.send(to.ref(), QEMU, done(i), i);
         }
         j.close();
-        List<Integer> dropped = lines(trace(d), "fault").stream()
+        List<Integer> dropped = ofKind(trace(d), "fault").stream()
                 .map(l -> l.get("step").asInt())
                 .toList();
         List<Object> delivered = to.receiveSeveralMessages(40 - dropped.size());
@@ -423,26 +387,39 @@ class NodeJournalTest {
         return dropped;
     }
 
+    /** Sends done(1) then done(2) to QEMU at step 1 through a journal armed with {@code rule} for that step. */
+    private void sendTwoUnder(MessageRule rule) {
+        NodeJournal j = started(42);
+        j.arm(1, List.of(rule), List.of(), false);
+        j.send(target.ref(), QEMU, done(1), 1);
+        j.send(target.ref(), QEMU, done(2), 1);
+    }
+
+    /** The fault of every {@code fault} line of the trace, in order. */
+    private List<String> faults() {
+        return ofKind(trace(), "fault").stream()
+                .map(l -> l.get("fault").asText())
+                .toList();
+    }
+
     private NodeJournal started(long seed) {
+        return started(seed, traceDir);
+    }
+
+    /** A journal on the actor system's scheduler, started on a run with {@code seed} that traces into {@code dir}. */
+    private NodeJournal started(long seed, Path dir) {
         NodeJournal j = new NodeJournal(
                 NODE,
                 INCARNATION,
                 monitor.ref(),
                 kit.system().scheduler(),
                 kit.system().executionContext());
-        j.start(setup(seed, traceDir));
+        j.start(setup(seed, dir));
         return j;
     }
 
     private static RunSetup setup(long seed, Path dir) {
-        return new RunSetup(
-                "run-1",
-                seed,
-                KvmPlatform.defaults(),
-                QemuConfig.defaults(),
-                MigrationPolicy.STATUS_QUO,
-                dir.toString(),
-                null);
+        return Runs.setup("run-1", seed, QemuConfig.defaults(), MigrationPolicy.STATUS_QUO, dir.toString(), null);
     }
 
     /** A reply numbered by its step, so messages can be told apart. */
@@ -451,12 +428,7 @@ class NodeJournalTest {
     }
 
     private List<Event> events(int n) {
-        return monitor.receiveSeveralMessages(n).stream()
-                .map(m -> {
-                    assertThat(m).isInstanceOf(Observed.class);
-                    return ((Observed) m).event();
-                })
-                .toList();
+        return NodeTestKit.events(monitor, n);
     }
 
     private List<JsonNode> trace() {
@@ -464,22 +436,6 @@ class NodeJournalTest {
     }
 
     private static List<JsonNode> trace(Path dir) {
-        try {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : Files.readAllLines(dir.resolve("trace-" + NODE + ".jsonl"))) {
-                lines.add(org.memtypelab.runtime.trace.TraceWriter.JSON.readTree(line));
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<JsonNode> lines(List<JsonNode> trace, String kind) {
-        return trace.stream().filter(l -> l.get("kind").asText().equals(kind)).toList();
-    }
-
-    private static List<String> kinds(List<JsonNode> trace) {
-        return trace.stream().map(l -> l.get("kind").asText()).toList();
+        return TraceFiles.read(dir, NODE);
     }
 }

@@ -1,11 +1,10 @@
 package org.memtypelab.protocol;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** A node of the lab; its label is the node name, the cluster role and the trace file name (SCENARIOS.md). */
-public enum NodeRole {
+public enum NodeRole implements Labelled {
     KVM("kvm-node"),
     QEMU("qemu-node"),
     GPU_PROCESS("gpu-process-node"),
@@ -20,13 +19,14 @@ public enum NodeRole {
     }
 
     /** The node name as users write it, e.g. {@code qemu-node}. */
+    @Override
     public String label() {
         return label;
     }
 
     /** The node names accepted by {@link #parse}, comma separated, for error messages. */
     public static String allowed() {
-        return Arrays.stream(values()).map(NodeRole::label).collect(Collectors.joining(", "));
+        return Labels.allowed(NodeRole.class);
     }
 
     /**
@@ -35,15 +35,9 @@ public enum NodeRole {
      * @throws IllegalArgumentException naming the allowed node names if there is no such node
      */
     public static NodeRole parse(String name) {
-        if (name != null) {
-            String wanted = name.trim().toLowerCase(Locale.ROOT);
-            for (NodeRole role : values()) {
-                if (role.label.equals(wanted)) {
-                    return role;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unknown node '" + name + "'; expected one of: " + allowed());
+        return Labels.parse(NodeRole.class, name)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown node '" + name + "'; expected one of: " + allowed()));
     }
 
     @Override

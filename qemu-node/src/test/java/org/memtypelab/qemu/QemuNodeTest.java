@@ -1,25 +1,17 @@
 package org.memtypelab.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.memtypelab.runtime.testkit.Blobs.MIB2;
+import static org.memtypelab.runtime.testkit.NodeTestKit.QUIET;
+import static org.memtypelab.runtime.testkit.TraceFiles.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
@@ -29,7 +21,6 @@ import org.memtypelab.core.gpu.Backing;
 import org.memtypelab.core.gpu.BufferProfile;
 import org.memtypelab.core.gpu.DmaBuf;
 import org.memtypelab.core.gpu.GpuSnoop;
-import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.BlobSlot;
@@ -37,54 +28,34 @@ import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.core.qemu.QemuModel;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
-import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeMark;
-import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.trace.TraceWriter;
+import org.memtypelab.runtime.testkit.NodeTestKit;
+import org.memtypelab.runtime.testkit.NodeUnderTest;
+import org.memtypelab.runtime.testkit.Runs;
 
 /** qemu-node as an actor: imports dma-bufs, hands blob memslots to kvm-node, answers migration's questions. */
 class QemuNodeTest {
 
-    private static final Duration QUIET = Duration.ofMillis(200);
     private static final long INCARNATION = 3;
-    private static final long MIB2 = 2L << 20;
     private static final long GPA = 0x1_0000_0000L;
     private static final DmaBuf B0 =
             new DmaBuf("b0", MIB2, new BufferProfile(Backing.RAM, Optional.of(MemType.WC), MemType.WC, GpuSnoop.SNOOP));
 
-    static ActorTestKit kit;
+    @RegisterExtension
+    static final NodeTestKit kit = new NodeTestKit();
 
-    @TempDir
-    Path traceDir;
-
-    private TestProbe<MonitorProtocol.Command> monitor;
-    private TestProbe<StepDone> reply;
     private TestProbe<KvmProtocol.Command> kvm;
-    private ActorRef<QemuProtocol.Command> qemu;
-
-    @BeforeAll
-    static void startSystem() {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ActorTestKit.applicationTestConfig()));
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        kit.shutdownTestKit();
-    }
+    private NodeUnderTest<QemuProtocol.Command> qemu;
 
     @BeforeEach
     void spawnNode() {
-        monitor = kit.createTestProbe(MonitorProtocol.Command.class);
-        reply = kit.createTestProbe(StepDone.class);
         kvm = kit.createTestProbe(KvmProtocol.Command.class);
-        qemu = kit.spawn(QemuNode.create(INCARNATION, monitor.ref()));
+        qemu = kit.spawnNode(QemuNode.NODE, INCARNATION, QemuNode::create);
     }
 
     @Test
@@ -94,21 +65,21 @@ class QemuNodeTest {
         assertThat(done.ok()).isTrue();
         assertThat(done.node()).isEqualTo(QemuNode.NODE);
         assertThat(done.detail()).isEqualTo("QEMU 9.2");
-        assertThat(kinds(trace())).containsExactly("setup");
+        assertThat(kinds(qemu.trace())).containsExactly("setup");
     }
 
     @Test
     void importDmaBufAnswersTheStepItselfAndEmitsNothing() {
         setUp(QemuConfig.defaults());
 
-        StepDone done = step(new QemuProtocol.ImportDmaBuf(new Stamp(2, 4), B0, reply.ref()));
+        StepDone done = qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(2, 4), B0, qemu.replyTo()));
 
         assertThat(done.ok()).isTrue();
         assertThat(done.step()).isEqualTo(2);
         assertThat(done.detail()).isEqualTo("QEMU imported the dma-buf of b0");
         assertThat(done.lamport()).isEqualTo(5);
-        assertThat(kinds(trace())).containsExactly("setup", "recv", "decide");
-        monitor.expectNoMessage(QUIET);
+        assertThat(kinds(qemu.trace())).containsExactly("setup", "recv", "decide");
+        qemu.monitor().expectNoMessage(QUIET);
         kvm.expectNoMessage(QUIET);
     }
 
@@ -118,12 +89,12 @@ class QemuNodeTest {
         oracle.importDmaBuf(B0);
         QemuModel.MapResult expected = oracle.mapBlob("b0", GPA, 0, Optional.empty());
         setUp(QemuConfig.defaults());
-        step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, reply.ref()));
+        qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
 
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 10), "b0", GPA, 0, Optional.empty(), reply.ref()));
+        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 10), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
         KvmProtocol.InstallBlob install = kvm.expectMessageClass(KvmProtocol.InstallBlob.class);
-        List<JsonNode> trace = trace();
-        Event event = events(1).get(0);
+        List<JsonNode> trace = qemu.trace();
+        Event event = qemu.events(1).get(0);
 
         assertThat(event.observation())
                 .isEqualTo(
@@ -134,7 +105,7 @@ class QemuNodeTest {
         assertThat(event.lamport()).isGreaterThan(10);
         assertThat(install.blob()).isEqualTo(expected.slot().orElseThrow());
         assertThat(install.blob().slot()).isEqualTo(QemuModel.FIRST_BLOB_SLOT);
-        assertThat(install.replyTo()).as("kvm-node answers the step").isEqualTo(reply.ref());
+        assertThat(install.replyTo()).as("kvm-node answers the step").isEqualTo(qemu.replyTo());
         assertThat(install.stamp().step()).isEqualTo(2);
         assertThat(install.stamp().lamport()).isGreaterThan(event.lamport());
         assertThat(kinds(trace)).containsExactly("setup", "recv", "decide", "recv", "decide", "event", "send");
@@ -142,42 +113,44 @@ class QemuNodeTest {
         assertThat(send.get("what").asText()).isEqualTo("install-blob b0");
         assertThat(send.get("lamport").asLong()).isEqualTo(install.stamp().lamport());
         assertThat(trace.get(5).get("seq").asLong()).isEqualTo(1);
-        reply.expectNoMessage(QUIET);
+        qemu.reply().expectNoMessage(QUIET);
     }
 
     @Test
     void unmapBlobEmitsMappingGoneAndAsksKvmToRemoveTheSlot() {
         setUp(QemuConfig.defaults());
-        step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, reply.ref()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), reply.ref()));
+        qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
         BlobSlot installed =
                 kvm.expectMessageClass(KvmProtocol.InstallBlob.class).blob();
 
-        qemu.tell(new QemuProtocol.UnmapBlob(new Stamp(3, 3), "b0", reply.ref()));
+        qemu.tell(new QemuProtocol.UnmapBlob(new Stamp(3, 3), "b0", qemu.replyTo()));
         KvmProtocol.RemoveBlob remove = kvm.expectMessageClass(KvmProtocol.RemoveBlob.class);
-        List<Event> events = events(2);
+        List<Event> events = qemu.events(2);
 
         assertThat(remove.blob()).isEqualTo(installed);
-        assertThat(remove.replyTo()).isEqualTo(reply.ref());
+        assertThat(remove.replyTo()).isEqualTo(qemu.replyTo());
         assertThat(events.get(1).observation()).isEqualTo(new Observation.MappingGone("b0", Who.QEMU));
         assertThat(events).extracting(Event::seq).containsExactly(1L, 2L);
         assertThat(events.get(1).lamport()).isGreaterThan(events.get(0).lamport());
         assertThat(remove.stamp().lamport()).isGreaterThan(events.get(1).lamport());
-        assertThat(trace().get(trace().size() - 1).get("what").asText()).isEqualTo("remove-blob b0");
-        reply.expectNoMessage(QUIET);
+        assertThat(qemu.trace().get(qemu.trace().size() - 1).get("what").asText())
+                .isEqualTo("remove-blob b0");
+        qemu.reply().expectNoMessage(QUIET);
     }
 
     @Test
     void mapBlobWithoutADmaBufFailsTheStepWithoutBotheringKvm() {
         setUp(QemuConfig.defaults());
 
-        StepDone done = step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), reply.ref()));
+        StepDone done =
+                qemu.step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
 
         assertThat(done.ok()).isFalse();
         assertThat(done.detail()).contains("no dma-buf for b0");
-        assertThat(kinds(trace())).containsExactly("setup", "recv", "decide");
+        assertThat(kinds(qemu.trace())).containsExactly("setup", "recv", "decide");
         kvm.expectNoMessage(QUIET);
-        monitor.expectNoMessage(QUIET);
+        qemu.monitor().expectNoMessage(QUIET);
     }
 
     @Test
@@ -189,12 +162,12 @@ class QemuNodeTest {
                 QemuConfig.GpuMode.IN_PROCESS,
                 QemuConfig.ImportMode.DMABUF_MMAP,
                 QemuConfig.BlobAccess.QEMU_READS));
-        step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, reply.ref()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), reply.ref()));
+        qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
         kvm.expectMessageClass(KvmProtocol.InstallBlob.class);
 
-        StepDone done = step(new QemuProtocol.WalkMemslots(new Stamp(3, 3), "dump-guest-memory", reply.ref()));
-        List<Event> events = events(2);
+        StepDone done = qemu.step(new QemuProtocol.WalkMemslots(new Stamp(3, 3), "dump-guest-memory", qemu.replyTo()));
+        List<Event> events = qemu.events(2);
 
         assertThat(done.ok()).isTrue();
         assertThat(done.detail()).startsWith("dump-guest-memory read 1 blob slot(s)");
@@ -222,7 +195,7 @@ class QemuNodeTest {
                 .as("rule 28: blob regions are not migratable RAM")
                 .isEmpty();
         assertThat(answer.lamport()).isEqualTo(41);
-        List<JsonNode> trace = trace();
+        List<JsonNode> trace = qemu.trace();
         assertThat(kinds(trace.subList(trace.size() - 2, trace.size()))).containsExactly("recv", "decide");
         assertThat(trace.get(trace.size() - 1).get("detail").asText()).contains("virgl is not yet migratable");
     }
@@ -238,45 +211,34 @@ class QemuNodeTest {
 
         assertThat(answer.blockers()).isEmpty();
         assertThat(answer.blobsToCopy()).containsExactly(b0);
-        monitor.expectNoMessage(QUIET);
+        qemu.monitor().expectNoMessage(QUIET);
     }
 
     @Test
     void resendToSendsExactlyTheAskedSeqsToTheGivenMonitor() {
         setUp(QemuConfig.defaults());
         mapB0();
-        qemu.tell(new QemuProtocol.UnmapBlob(new Stamp(3, 3), "b0", reply.ref()));
+        qemu.tell(new QemuProtocol.UnmapBlob(new Stamp(3, 3), "b0", qemu.replyTo()));
         kvm.expectMessageClass(KvmProtocol.RemoveBlob.class);
-        Event gone = events(1).get(0);
-        TestProbe<NodeMark> marks = kit.createTestProbe(NodeMark.class);
-        qemu.tell(new NodeCommand.GetMark(marks.ref()));
-        NodeMark mark = marks.receiveMessage();
-        TestProbe<MonitorProtocol.Command> other = kit.createTestProbe(MonitorProtocol.Command.class);
+        Event gone = qemu.events(1).get(0);
 
-        mark.resendTo().tell(new NodeCommand.ResendTo(INCARNATION, List.of(2L), other.ref()));
-
-        assertThat(mark).isEqualTo(new NodeMark(QemuNode.NODE, INCARNATION, 2, mark.resendTo()));
-        assertThat(((Observed) other.receiveMessage()).event()).isEqualTo(gone);
-        other.expectNoMessage(QUIET);
-        monitor.expectNoMessage(QUIET);
+        qemu.assertResends(kit.mark(qemu.ref()), INCARNATION, 2, List.of(2L), List.of(gone));
     }
 
     @Test
     void resendToForAnotherIncarnationIsIgnored() {
         setUp(QemuConfig.defaults());
         mapB0();
-        TestProbe<MonitorProtocol.Command> other = kit.createTestProbe(MonitorProtocol.Command.class);
 
-        qemu.tell(new NodeCommand.ResendTo(INCARNATION + 1, List.of(1L), other.ref()));
-
-        other.expectNoMessage(QUIET);
+        qemu.assertResends(qemu.ref(), INCARNATION + 1, List.of(1L), List.of());
     }
 
     @Test
     void stepsBeforeSetupAreRefused() {
         TestProbe<QemuProtocol.MigrationInfo> info = kit.createTestProbe(QemuProtocol.MigrationInfo.class);
 
-        StepDone done = step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), reply.ref()));
+        StepDone done =
+                qemu.step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
         qemu.tell(new QemuProtocol.GetMigrationInfo(new Stamp(2, 2), MigrationPolicy.RAM_COPY, info.ref()));
 
         assertThat(done.ok()).isFalse();
@@ -289,47 +251,24 @@ class QemuNodeTest {
 
     /** Imports and maps b0 (seq 1 on the monitor probe, consumed here); returns the slot kvm-node was asked for. */
     private BlobSlot mapB0() {
-        step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, reply.ref()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), reply.ref()));
-        events(1);
+        qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        qemu.events(1);
         return kvm.expectMessageClass(KvmProtocol.InstallBlob.class).blob();
     }
 
     private StepDone setUp(QemuConfig config) {
         Peers peers = new Peers(
-                kvm.ref(), qemu, kit.createTestProbe(GpuProtocol.Command.class).ref());
-        RunSetup setup = new RunSetup(
-                "run-1", 42, KvmPlatform.defaults(), config, MigrationPolicy.STATUS_QUO, traceDir.toString(), peers);
-        return step(new NodeCommand.Setup(setup, reply.ref()));
-    }
-
-    private StepDone step(QemuProtocol.Command command) {
-        qemu.tell(command);
-        return reply.receiveMessage();
-    }
-
-    private List<Event> events(int n) {
-        return monitor.receiveSeveralMessages(n).stream()
-                .map(m -> {
-                    assertThat(m).isInstanceOf(Observed.class);
-                    return ((Observed) m).event();
-                })
-                .toList();
-    }
-
-    private List<JsonNode> trace() {
-        try {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : Files.readAllLines(traceDir.resolve("trace-" + QemuNode.NODE + ".jsonl"))) {
-                lines.add(TraceWriter.JSON.readTree(line));
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> kinds(List<JsonNode> trace) {
-        return trace.stream().map(l -> l.get("kind").asText()).toList();
+                kvm.ref(),
+                qemu.ref(),
+                kit.createTestProbe(GpuProtocol.Command.class).ref());
+        RunSetup setup = Runs.setup(
+                "run-1",
+                Runs.SEED,
+                config,
+                MigrationPolicy.STATUS_QUO,
+                qemu.traceDir().toString(),
+                peers);
+        return qemu.step(new NodeCommand.Setup(setup, qemu.replyTo()));
     }
 }

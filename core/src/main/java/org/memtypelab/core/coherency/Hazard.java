@@ -1,6 +1,7 @@
 package org.memtypelab.core.coherency;
 
 import java.util.List;
+import org.memtypelab.core.Labelled;
 
 /**
  * A divergence between two mappings of one buffer that lets a reader see stale data (SCENARIOS.md hazard kinds).
@@ -12,22 +13,12 @@ import java.util.List;
 public record Hazard(String buffer, List<Who> between, List<String> types, Kind kind, int step, String witness) {
 
     /** SCENARIOS.md hazard kinds, plus {@code unverified-memtype} for cells DOMAIN.md does not verify. */
-    public enum Kind {
-        MEMTYPE_ALIAS("memtype-alias"),
-        NON_SNOOPED_DMA("non-snooped-dma"),
-        MIGRATION_STALE("migration-stale"),
-        UNMAPPABLE("unmappable"),
-        UNVERIFIED_MEMTYPE("unverified-memtype");
-
-        private final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
+    public enum Kind implements Labelled {
+        MEMTYPE_ALIAS,
+        NON_SNOOPED_DMA,
+        MIGRATION_STALE,
+        UNMAPPABLE,
+        UNVERIFIED_MEMTYPE
     }
 
     /** The identity of a hazard, ignoring when and how it was found. */

@@ -1,29 +1,19 @@
 package org.memtypelab.core.coherency;
 
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** A buffer's or a run's verdict, ordered from best to worst (SCENARIOS.md result document). */
-public enum Verdict {
+public enum Verdict implements Labelled {
     /** All mappings of every buffer agree. */
-    CONSISTENT("consistent"),
+    CONSISTENT,
     /** Types differ but the platform keeps them coherent. */
-    BENIGN_ALIAS("benign-alias"),
+    BENIGN_ALIAS,
     /** Some mapping's type is a cell DOMAIN.md marks unverified: neither consistent nor a proven hazard. */
-    UNKNOWN("unknown"),
+    UNKNOWN,
     /** Stale data is possible. */
-    HAZARD("hazard");
-
-    private final String label;
-
-    Verdict(String label) {
-        this.label = label;
-    }
-
-    public String label() {
-        return label;
-    }
+    HAZARD;
 
     /** The worse of two verdicts. */
     public Verdict worst(Verdict other) {
@@ -31,12 +21,10 @@ public enum Verdict {
     }
 
     public static Optional<Verdict> parse(String s) {
-        return Arrays.stream(values())
-                .filter(v -> v.label.equalsIgnoreCase(s == null ? "" : s.trim()))
-                .findFirst();
+        return Labels.parse(Verdict.class, s);
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(Verdict::label).collect(Collectors.joining(", "));
+        return Labels.allowed(Verdict.class);
     }
 }

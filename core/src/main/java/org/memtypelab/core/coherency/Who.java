@@ -1,12 +1,11 @@
 package org.memtypelab.core.coherency;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** Who maps a buffer (SCENARIOS.md "Mappings of one buffer"; DOMAIN 9: G, Q, R, M, D). */
-public enum Who {
+public enum Who implements Labelled {
     /** Guest CPU access through the guest PTE and EPT/NPT. */
     GUEST,
     /** QEMU's host mapping behind the memslot's hva. */
@@ -18,22 +17,16 @@ public enum Who {
     /** The GPU's DMA, snooping or not. */
     GPU;
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Whether this party accesses memory through a CPU memory type (all but the GPU). */
     public boolean isCpu() {
         return this != GPU;
     }
 
     public static Optional<Who> parse(String s) {
-        return Arrays.stream(values())
-                .filter(w -> w.label().equalsIgnoreCase(s == null ? "" : s.trim()))
-                .findFirst();
+        return Labels.parse(Who.class, s);
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(Who::label).collect(Collectors.joining(", "));
+        return Labels.allowed(Who.class);
     }
 }

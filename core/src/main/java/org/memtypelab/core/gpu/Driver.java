@@ -2,22 +2,17 @@ package org.memtypelab.core.gpu;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** A host GPU kernel driver that exports dma-bufs (DOMAIN 6.2; SCENARIOS.md placement table). */
-public enum Driver {
+public enum Driver implements Labelled {
     AMDGPU,
     I915,
     NVIDIA_PROPRIETARY,
     NVIDIA_OPEN,
     UDMABUF;
-
-    /** The YAML spelling: {@code nvidia-proprietary}. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
 
     /** The placements this driver offers. */
     public List<Placement> placements() {
@@ -27,12 +22,10 @@ public enum Driver {
     }
 
     public static Optional<Driver> parse(String s) {
-        return Arrays.stream(values())
-                .filter(d -> d.label().equalsIgnoreCase(s == null ? "" : s.trim()))
-                .findFirst();
+        return Labels.parse(Driver.class, s);
     }
 
     public static String allowed() {
-        return Arrays.stream(values()).map(Driver::label).collect(Collectors.joining(", "));
+        return Labels.allowed(Driver.class);
     }
 }

@@ -3,45 +3,36 @@ package org.memtypelab.core.gpu;
 import static org.memtypelab.core.memtype.MemType.WB;
 import static org.memtypelab.core.memtype.MemType.WC;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 import org.memtypelab.core.memtype.MemType;
 
 /** A buffer placement of a driver and the CPU/GPU properties it implies (SCENARIOS.md table; DOMAIN 6.2, rule 35). */
-public enum Placement {
-    GTT_USWC("gtt-uswc", List.of(Driver.AMDGPU), profile(Backing.RAM, WC, WC, GpuSnoop.NO_SNOOP)),
-    GTT_CACHED("gtt-cached", List.of(Driver.AMDGPU), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
-    VRAM("vram", List.of(Driver.AMDGPU), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
-    SHMEM_LLC("shmem-llc", List.of(Driver.I915), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
-    SHMEM_WC("shmem-wc", List.of(Driver.I915), profile(Backing.RAM, WB, WC, GpuSnoop.NO_SNOOP)),
-    LMEM("lmem", List.of(Driver.I915), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
-    GUEST_RAM(
-            "guest-ram",
-            List.of(Driver.UDMABUF),
-            new BufferProfile(Backing.RAM, Optional.of(WB), WB, GpuSnoop.SNOOP, true)),
+public enum Placement implements Labelled {
+    GTT_USWC(List.of(Driver.AMDGPU), profile(Backing.RAM, WC, WC, GpuSnoop.NO_SNOOP)),
+    GTT_CACHED(List.of(Driver.AMDGPU), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
+    VRAM(List.of(Driver.AMDGPU), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
+    SHMEM_LLC(List.of(Driver.I915), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
+    SHMEM_WC(List.of(Driver.I915), profile(Backing.RAM, WB, WC, GpuSnoop.NO_SNOOP)),
+    LMEM(List.of(Driver.I915), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
+    GUEST_RAM(List.of(Driver.UDMABUF), new BufferProfile(Backing.RAM, Optional.of(WB), WB, GpuSnoop.SNOOP, true)),
     VIDMEM(
-            "vidmem",
             List.of(Driver.NVIDIA_PROPRIETARY, Driver.NVIDIA_OPEN),
             new BufferProfile(Backing.MMIO, Optional.empty(), WC, GpuSnoop.DEVICE_LOCAL));
 
-    private final String label;
     private final List<Driver> drivers;
     private final BufferProfile profile;
 
-    Placement(String label, List<Driver> drivers, BufferProfile profile) {
-        this.label = label;
+    Placement(List<Driver> drivers, BufferProfile profile) {
         this.drivers = drivers;
         this.profile = profile;
     }
 
     private static BufferProfile profile(Backing b, MemType dmabufMmap, MemType renderer, GpuSnoop snoop) {
         return new BufferProfile(b, Optional.of(dmabufMmap), renderer, snoop);
-    }
-
-    public String label() {
-        return label;
     }
 
     public List<Driver> drivers() {
@@ -53,9 +44,7 @@ public enum Placement {
     }
 
     public static Optional<Placement> parse(String s) {
-        return Arrays.stream(values())
-                .filter(p -> p.label.equalsIgnoreCase(s == null ? "" : s.trim()))
-                .findFirst();
+        return Labels.parse(Placement.class, s);
     }
 
     /** The placements of {@code driver}, comma-separated, for error messages. */

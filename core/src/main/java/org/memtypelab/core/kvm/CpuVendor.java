@@ -1,23 +1,15 @@
 package org.memtypelab.core.kvm;
 
-import java.util.Locale;
 import java.util.Optional;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** The host CPU vendor: Intel uses EPT memtypes, AMD nested paging (DOMAIN 1.4, 1.5). */
-public enum CpuVendor {
+public enum CpuVendor implements Labelled {
     INTEL,
     AMD;
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     public static Optional<CpuVendor> parse(String s) {
-        for (CpuVendor v : values()) {
-            if (v.label().equalsIgnoreCase(s == null ? "" : s.trim())) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.empty();
+        return Labels.parse(CpuVendor.class, s);
     }
 }

@@ -1,29 +1,28 @@
 package org.memtypelab.core.memslot;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
+import org.memtypelab.core.Labels;
 
 /** A bit of {@code kvm_userspace_memory_region.flags}, with its scenario YAML name (DOMAIN 3.1, rule 19). */
-public enum MemslotFlag {
+public enum MemslotFlag implements Labelled {
     /** {@code KVM_MEM_LOG_DIRTY_PAGES (1UL << 0)}: KVM keeps a dirty bitmap for the slot (DOMAIN 3.5). */
-    LOG_DIRTY_PAGES(1, "log-dirty-pages"),
+    LOG_DIRTY_PAGES(1),
     /** {@code KVM_MEM_READONLY (1UL << 1)}: guest writes exit to userspace as MMIO. */
-    READONLY(2, "readonly"),
+    READONLY(2),
     /** {@code KVM_MEM_GUEST_MEMFD (1UL << 2)}: private memory backed by a guest_memfd, v2 ioctl only (v6.8). */
-    GUEST_MEMFD(4, "guest-memfd"),
+    GUEST_MEMFD(4),
     /** {@code KVM_MEM_DMA (1UL << 2)}: Chia-I's unmerged RFC 2/3, same bit as GUEST_MEMFD (DOMAIN 3.1, 4.1). */
-    KVM_MEM_DMA(4, "kvm-mem-dma");
+    KVM_MEM_DMA(4);
 
     private final int bit;
-    private final String yamlName;
 
-    MemslotFlag(int bit, String yamlName) {
+    MemslotFlag(int bit) {
         this.bit = bit;
-        this.yamlName = yamlName;
     }
 
     /** The bit this flag occupies in the ioctl's {@code flags} field. */
@@ -31,22 +30,19 @@ public enum MemslotFlag {
         return bit;
     }
 
-    /** The name used in scenario files, e.g. {@code log-dirty-pages}. */
+    /** The name used in scenario files, e.g. {@code log-dirty-pages}: the label. */
     public String yamlName() {
-        return yamlName;
+        return label();
     }
 
     /** Looks a flag up by its YAML name (case-insensitive). */
     public static Optional<MemslotFlag> parse(String name) {
-        String n = name == null ? "" : name.trim();
-        return Arrays.stream(values())
-                .filter(f -> f.yamlName.equalsIgnoreCase(n))
-                .findFirst();
+        return Labels.parse(MemslotFlag.class, name);
     }
 
     /** The YAML names, for "allowed: ..." messages. */
     public static String allowed() {
-        return Arrays.stream(values()).map(MemslotFlag::yamlName).collect(Collectors.joining(", "));
+        return Labels.allowed(MemslotFlag.class);
     }
 
     /** ORs the bits of the given flags together. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.memtypelab.core.Labelled;
 
 /** QEMU's virtio-gpu setup in a scenario (SCENARIOS.md {@code qemu:} section). */
 public record QemuConfig(
@@ -16,33 +17,21 @@ public record QemuConfig(
     }
 
     /** Where the GPU driver runs: inside QEMU, or in a vhost-user-gpu process (DOMAIN 9 option 9). */
-    public enum GpuMode {
+    public enum GpuMode implements Labelled {
         IN_PROCESS,
-        VHOST_USER_GPU;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
+        VHOST_USER_GPU
     }
 
     /** How QEMU maps an imported dma-buf under vhost-user-gpu: the exporter's mmap, or its own vkMapMemory. */
-    public enum ImportMode {
+    public enum ImportMode implements Labelled {
         DMABUF_MMAP,
-        VK_MAP_MEMORY;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
+        VK_MAP_MEMORY
     }
 
     /** Whether QEMU itself dereferences the blob's hva (DOMAIN 9 option 8, Kevin 25 Feb 2020). */
-    public enum BlobAccess {
+    public enum BlobAccess implements Labelled {
         KVM_ONLY,
-        QEMU_READS;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
+        QEMU_READS
     }
 
     /** Parses an enum constant by its YAML label. */

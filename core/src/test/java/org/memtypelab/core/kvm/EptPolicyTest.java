@@ -24,6 +24,18 @@ class EptPolicyTest {
         return EptPolicy.decide(p, page).entry();
     }
 
+    /** The decision for a WB RAM page of a VM with non-coherent DMA, guest CR0.CD {@code cd} and a guest MTRR. */
+    static void assertNoncoherentDmaDecision(
+            KvmPlatform p, boolean cd, String guestMtrr, String type, boolean ipat, String rule) {
+        GuestPage page = GuestPage.ram(MemType.WB)
+                .withNoncoherentDma(true)
+                .withGuestCr0Cd(cd)
+                .withGuestMtrr(t(guestMtrr));
+        EptPolicy.Decision d = EptPolicy.decide(p, page);
+        assertThat(d.entry()).isEqualTo(new Ept.Entry(t(type), ipat));
+        assertThat(d.because()).contains(rule);
+    }
+
     // --- is_mmio column ---
 
     @ParameterizedTest(name = "DOMAIN rule 9: kvm {0} mmio, non-coherent DMA {1}, self-snoop {2} -> EPT UC ipat=false")
@@ -137,13 +149,7 @@ class EptPolicyTest {
     })
     void upTo66NoncoherentDmaVirtualisesGuestMtrrAndCr0Cd(
             String kvm, boolean cd, boolean cdNw, String guestMtrr, String type, boolean ipat) {
-        GuestPage page = GuestPage.ram(MemType.WB)
-                .withNoncoherentDma(true)
-                .withGuestCr0Cd(cd)
-                .withGuestMtrr(t(guestMtrr));
-        EptPolicy.Decision d = EptPolicy.decide(intel(kvm, false, true, cdNw), page);
-        assertThat(d.entry()).isEqualTo(new Ept.Entry(t(type), ipat));
-        assertThat(d.because()).contains("DOMAIN rule 11");
+        assertNoncoherentDmaDecision(intel(kvm, false, true, cdNw), cd, guestMtrr, type, ipat, "DOMAIN rule 11");
     }
 
     @ParameterizedTest(
@@ -161,13 +167,7 @@ class EptPolicyTest {
     })
     void from67To610Cr0CdWithCdNwQuirkDropsIpat(
             String kvm, boolean cd, boolean cdNw, String guestMtrr, String type, boolean ipat) {
-        GuestPage page = GuestPage.ram(MemType.WB)
-                .withNoncoherentDma(true)
-                .withGuestCr0Cd(cd)
-                .withGuestMtrr(t(guestMtrr));
-        EptPolicy.Decision d = EptPolicy.decide(intel(kvm, true, true, cdNw), page);
-        assertThat(d.entry()).isEqualTo(new Ept.Entry(t(type), ipat));
-        assertThat(d.because()).contains("DOMAIN rule 12");
+        assertNoncoherentDmaDecision(intel(kvm, true, true, cdNw), cd, guestMtrr, type, ipat, "DOMAIN rule 12");
     }
 
     @ParameterizedTest(

@@ -3,6 +3,8 @@ package org.memtypelab.core.memtype;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,32 +52,17 @@ class PatMsrTest {
         assertThat(PatMsr.LINUX.value()).isEqualTo(0x0407050600070106L);
     }
 
-    @Test
-    void decodingTheResetMsrValueGivesThePrePatScheme() {
-        assertThat(new PatMsr(0x0007040600070406L).entries())
-                .containsExactly(
-                        Optional.of(MemType.WB),
-                        Optional.of(MemType.WT),
-                        Optional.of(MemType.UC_MINUS),
-                        Optional.of(MemType.UC),
-                        Optional.of(MemType.WB),
-                        Optional.of(MemType.WT),
-                        Optional.of(MemType.UC_MINUS),
-                        Optional.of(MemType.UC));
-    }
+    @ParameterizedTest(name = "DOMAIN 1.2: the {0} IA32_PAT value {1} decodes to {2}")
+    @CsvSource({
+        "reset (pre-PAT scheme), 0x0007040600070406, WB WT UC- UC WB WT UC- UC",
+        "Linux, 0x0407050600070106, WB WC UC- UC WB WP UC- WT"
+    })
+    void decodingAnMsrValueGivesItsEightEntries(String layout, String msr, String types) {
+        List<Optional<MemType>> expected =
+                Arrays.stream(types.split(" ")).map(MemType::parse).toList();
+        assertThat(expected).as("the table names eight known types").hasSize(8).allMatch(Optional::isPresent);
 
-    @Test
-    void decodingTheLinuxMsrValueGivesTheLinuxLayout() {
-        assertThat(new PatMsr(0x0407050600070106L).entries())
-                .containsExactly(
-                        Optional.of(MemType.WB),
-                        Optional.of(MemType.WC),
-                        Optional.of(MemType.UC_MINUS),
-                        Optional.of(MemType.UC),
-                        Optional.of(MemType.WB),
-                        Optional.of(MemType.WP),
-                        Optional.of(MemType.UC_MINUS),
-                        Optional.of(MemType.WT));
+        assertThat(new PatMsr(Long.decode(msr)).entries()).containsExactlyElementsOf(expected);
     }
 
     @ParameterizedTest(name = "DOMAIN 1.2: Linux PTE PAT={0} PCD={1} PWT={2} -> {3}")

@@ -1,31 +1,22 @@
 package org.memtypelab.lab.scenario;
 
+import org.memtypelab.core.Labelled;
+
 /** The kind of a scenario step; the label is its YAML key (SCENARIOS.md, steps). */
-public enum StepKind {
-    ALLOCATE("allocate"),
-    EXPORT("export"),
-    MAP_BLOB("map-blob"),
-    GUEST_MAP("guest-map"),
-    GUEST_WRITE("guest-write"),
-    GUEST_READ("guest-read"),
-    GPU_READ("gpu-read"),
-    GPU_WRITE("gpu-write"),
-    RENDERER_WRITE("renderer-write"),
-    RENDERER_READ("renderer-read"),
-    SET_MEMORY_REGION("set-memory-region"),
-    WALK_MEMSLOTS("walk-memslots"),
-    MIGRATE("migrate"),
-    UNMAP_BLOB("unmap-blob"),
-    NONCOHERENT_DMA("noncoherent-dma");
-
-    private final String label;
-
-    StepKind(String label) {
-        this.label = label;
-    }
-
-    /** The scenario YAML spelling. */
-    public String label() {
-        return label;
-    }
+public enum StepKind implements Labelled {
+    ALLOCATE,
+    EXPORT,
+    MAP_BLOB,
+    GUEST_MAP,
+    GUEST_WRITE,
+    GUEST_READ,
+    GPU_READ,
+    GPU_WRITE,
+    RENDERER_WRITE,
+    RENDERER_READ,
+    SET_MEMORY_REGION,
+    WALK_MEMSLOTS,
+    MIGRATE,
+    UNMAP_BLOB,
+    NONCOHERENT_DMA
 }
