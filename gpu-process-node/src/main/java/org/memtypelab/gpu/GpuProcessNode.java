@@ -53,11 +53,7 @@ public final class GpuProcessNode {
     /** No run set up: every step is refused. */
     private Behavior<GpuProtocol.Command> idle() {
         return common().onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(Allocate.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(Export.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(GpuAccess.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(RendererAccess.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(SaveBlobs.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(GpuProtocol.Step.class, control::refuse)
                 .build();
     }
 

@@ -50,14 +50,7 @@ public final class KvmNode {
 
     /** No run set up: every step is refused. */
     private Behavior<KvmProtocol.Command> idle() {
-        return common().onMessage(InstallBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(RemoveBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(SetMemoryRegion.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(GuestMap.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(GuestAccess.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(NoncoherentDma.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(StartDirtyLog.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .build();
+        return common().onMessage(KvmProtocol.Step.class, control::refuse).build();
     }
 
     /** A run's VM: every step is a call on {@code model}. */

@@ -78,4 +78,9 @@ public final class NodeControl {
     public <T> Behavior<T> refuse(Stamp s, ActorRef<StepDone> replyTo) {
         return refuse(s, replyTo, why -> StepDone.of(s, node, false, why, journal.lamport()));
     }
+
+    /** Refuses a step's command: this node has no run set up. */
+    public <T> Behavior<T> refuse(NodeCommand.Step step) {
+        return refuse(step.stamp(), step.replyTo());
+    }
 }

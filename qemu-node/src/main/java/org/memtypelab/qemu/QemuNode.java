@@ -52,10 +52,7 @@ public final class QemuNode {
     /** No run set up: every step is refused; migration information names that as the blocker. */
     private Behavior<QemuProtocol.Command> idle() {
         return common().onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(ImportDmaBuf.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(MapBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(UnmapBlob.class, m -> control.refuse(m.stamp(), m.replyTo()))
-                .onMessage(WalkMemslots.class, m -> control.refuse(m.stamp(), m.replyTo()))
+                .onMessage(QemuProtocol.Step.class, control::refuse)
                 .onMessage(
                         GetMigrationInfo.class,
                         m -> control.refuse(

@@ -3,7 +3,6 @@ package org.memtypelab.protocol.node;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.memtypelab.protocol.CborSerializable;
 
 /**
  * The conductor arms faults in a node's outbox when a step begins: more message rules, a message-level partition
@@ -11,8 +10,4 @@ import org.memtypelab.protocol.CborSerializable;
  */
 public record Arm(
         int step, List<MessageRule> rules, List<Set<String>> partition, boolean heal, ActorRef<StepDone> replyTo)
-        implements KvmProtocol.Command,
-                QemuProtocol.Command,
-                GpuProtocol.Command,
-                MigrationProtocol.Command,
-                CborSerializable {}
+        implements NodeCommand.Control {}

@@ -13,35 +13,29 @@ public final class GpuProtocol {
     private GpuProtocol() {}
 
     /** Everything gpu-process-node accepts. */
-    public sealed interface Command extends CborSerializable
-            permits NodeCommand.Setup,
-                    NodeCommand.GetMark,
-                    NodeCommand.ResendTo,
-                    Arm,
-                    NodeCommand.NewPeers,
-                    Allocate,
-                    Export,
-                    GpuAccess,
-                    RendererAccess,
-                    SaveBlobs {}
+    public sealed interface Command extends CborSerializable permits NodeCommand.Control, Step {}
+
+    /** The commands of scenario steps this node carries out. */
+    public sealed interface Step extends Command, NodeCommand.Step
+            permits Allocate, Export, GpuAccess, RendererAccess, SaveBlobs {}
 
     /** Allocates a buffer with these properties and maps it for the renderer. */
     public record Allocate(Stamp stamp, String buffer, long size, BufferProfile profile, ActorRef<StepDone> replyTo)
-            implements Command {}
+            implements Step {}
 
     /** Exports a buffer's dma-buf to QEMU; QEMU answers the step. */
-    public record Export(Stamp stamp, String buffer, ActorRef<StepDone> replyTo) implements Command {}
+    public record Export(Stamp stamp, String buffer, ActorRef<StepDone> replyTo) implements Step {}
 
     /** A GPU read or write (DMA). */
     public record GpuAccess(
             Stamp stamp, String buffer, boolean write, long offset, int value, ActorRef<StepDone> replyTo)
-            implements Command {}
+            implements Step {}
 
     /** A CPU read or write through the renderer's mapping. */
     public record RendererAccess(
             Stamp stamp, String buffer, boolean write, long offset, int value, ActorRef<StepDone> replyTo)
-            implements Command {}
+            implements Step {}
 
     /** Blob-as-GPU-state migration: save blob contents (DOMAIN 9 option 7). */
-    public record SaveBlobs(Stamp stamp, ActorRef<StepDone> replyTo) implements Command {}
+    public record SaveBlobs(Stamp stamp, ActorRef<StepDone> replyTo) implements Step {}
 }

@@ -12,9 +12,11 @@ public final class MigrationProtocol {
     private MigrationProtocol() {}
 
     /** Everything migration-node accepts. */
-    public sealed interface Command extends CborSerializable
-            permits NodeCommand.Setup, NodeCommand.GetMark, NodeCommand.ResendTo, Arm, NodeCommand.NewPeers, Migrate {}
+    public sealed interface Command extends CborSerializable permits NodeCommand.Control, Step {}
+
+    /** The commands of scenario steps this node carries out. */
+    public sealed interface Step extends Command, NodeCommand.Step permits Migrate {}
 
     /** Runs a migration under the run's policy; answers with the outcome in {@link StepDone#migration()}. */
-    public record Migrate(Stamp stamp, ActorRef<StepDone> replyTo) implements Command {}
+    public record Migrate(Stamp stamp, ActorRef<StepDone> replyTo) implements Step {}
 }

@@ -18,31 +18,25 @@ public final class QemuProtocol {
     private QemuProtocol() {}
 
     /** Everything qemu-node accepts. */
-    public sealed interface Command extends CborSerializable
-            permits NodeCommand.Setup,
-                    NodeCommand.GetMark,
-                    NodeCommand.ResendTo,
-                    Arm,
-                    NodeCommand.NewPeers,
-                    ImportDmaBuf,
-                    MapBlob,
-                    UnmapBlob,
-                    WalkMemslots,
-                    GetMigrationInfo {}
+    public sealed interface Command extends CborSerializable permits NodeCommand.Control, Step, GetMigrationInfo {}
+
+    /** The commands of scenario steps this node carries out. */
+    public sealed interface Step extends Command, NodeCommand.Step
+            permits ImportDmaBuf, MapBlob, UnmapBlob, WalkMemslots {}
 
     /** The GPU process passes a dma-buf fd (as a message) to QEMU. */
-    public record ImportDmaBuf(Stamp stamp, DmaBuf dmaBuf, ActorRef<StepDone> replyTo) implements Command {}
+    public record ImportDmaBuf(Stamp stamp, DmaBuf dmaBuf, ActorRef<StepDone> replyTo) implements Step {}
 
     /** RESOURCE_MAP_BLOB at {@code gpa}, with memslot flags and an optional per-slot type. */
     public record MapBlob(
             Stamp stamp, String buffer, long gpa, int flags, Optional<MemType> memtype, ActorRef<StepDone> replyTo)
-            implements Command {}
+            implements Step {}
 
     /** RESOURCE_UNMAP_BLOB. */
-    public record UnmapBlob(Stamp stamp, String buffer, ActorRef<StepDone> replyTo) implements Command {}
+    public record UnmapBlob(Stamp stamp, String buffer, ActorRef<StepDone> replyTo) implements Step {}
 
     /** A QEMU subsystem reading every memslot through its hva. */
-    public record WalkMemslots(Stamp stamp, String by, ActorRef<StepDone> replyTo) implements Command {}
+    public record WalkMemslots(Stamp stamp, String by, ActorRef<StepDone> replyTo) implements Step {}
 
     /** The migration thread asks for blockers and the blobs it must copy. */
     public record GetMigrationInfo(Stamp stamp, MigrationPolicy policy, ActorRef<MigrationInfo> replyTo)
