@@ -1,14 +1,12 @@
 package org.memtypelab.lab.campaign;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.memtypelab.lab.scenario.Bundled;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
 
 /**
@@ -20,16 +18,16 @@ public final class CampaignCatalogue {
 
     /** The classpath folder of bundled campaign specs. */
     public static final String ROOT = "campaigns/";
-    /** The resource listing bundled campaign names, one per line ({@code #} starts a comment). */
-    public static final String INDEX = ROOT + "index.txt";
 
     /** A text to load, and the name to report it under; {@code dir} is the folder of a file, for relative paths. */
     record Source(String name, String text, Optional<Path> dir) {}
 
-    private final ClassLoader loader;
+    private final Bundled campaigns;
+    private final Bundled scenarios;
 
     private CampaignCatalogue(ClassLoader loader) {
-        this.loader = loader;
+        this.campaigns = new Bundled(loader, ROOT);
+        this.scenarios = new Bundled(loader, ScenarioCatalogue.ROOT);
     }
 
     /** The catalogue bundled with this build. */
@@ -39,7 +37,7 @@ public final class CampaignCatalogue {
 
     /** The bundled campaign names, in index order. */
     public List<String> names() {
-        return index(INDEX);
+        return campaigns.names();
     }
 
     /** A spec: an existing file, else a bundled campaign name (with or without {@code .yaml}). */
@@ -48,7 +46,7 @@ public final class CampaignCatalogue {
         if (file.isPresent()) {
             return file.get();
         }
-        return bundled(ROOT, nameOrPath)
+        return bundled(campaigns, nameOrPath)
                 .orElseThrow(() -> new Unresolved(
                         "no such campaign spec file or bundled campaign; bundled: " + String.join(", ", names())));
     }
@@ -62,9 +60,9 @@ public final class CampaignCatalogue {
         if (file.isPresent()) {
             return file.get();
         }
-        return bundled(ScenarioCatalogue.ROOT, nameOrPath)
-                .orElseThrow(() -> new Unresolved("no such scenario file or bundled scenario; bundled: "
-                        + String.join(", ", ScenarioCatalogue.bundled().names())));
+        return bundled(scenarios, nameOrPath)
+                .orElseThrow(() -> new Unresolved(
+                        "no such scenario file or bundled scenario; bundled: " + String.join(", ", scenarios.names())));
     }
 
     /** Why a name resolved to nothing, with the names that would. */
@@ -95,35 +93,8 @@ public final class CampaignCatalogue {
         }
     }
 
-    private Optional<Source> bundled(String root, String nameOrPath) {
-        String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
-        if (!name.matches("[a-z0-9-/]+") || name.contains("..")) {
-            return Optional.empty();
-        }
-        String resource = root + name + ".yaml";
-        return resource(resource).map(text -> new Source(resource, text, Optional.empty()));
-    }
-
-    private List<String> index(String resource) {
-        String index = resource(resource).orElseThrow(() -> new IllegalStateException("missing resource " + resource));
-        List<String> names = new ArrayList<>();
-        for (String line : index.split("\n")) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                names.add(t);
-            }
-        }
-        return names;
-    }
-
-    private Optional<String> resource(String name) {
-        try (InputStream in = loader.getResourceAsStream(name)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading bundled resource " + name, e);
-        }
+    private static Optional<Source> bundled(Bundled files, String nameOrPath) {
+        return files.resourceName(nameOrPath)
+                .flatMap(resource -> files.text(nameOrPath).map(text -> new Source(resource, text, Optional.empty())));
     }
 }

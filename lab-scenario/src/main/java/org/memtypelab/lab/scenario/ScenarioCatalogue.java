@@ -1,8 +1,6 @@
 package org.memtypelab.lab.scenario;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +16,14 @@ public final class ScenarioCatalogue {
 
     /** The classpath folder of bundled scenarios. */
     public static final String ROOT = "scenarios/";
-    /** The resource listing bundled scenario names, one per line ({@code #} starts a comment). */
-    public static final String INDEX = ROOT + "index.txt";
 
     /** A bundled scenario: its catalogue name and the first line of its description. */
     public record Entry(String name, String description) {}
 
-    private final ClassLoader loader;
+    private final Bundled files;
 
     private ScenarioCatalogue(ClassLoader loader) {
-        this.loader = loader;
+        this.files = new Bundled(loader, ROOT);
     }
 
     /** The catalogue bundled with this build. */
@@ -37,15 +33,7 @@ public final class ScenarioCatalogue {
 
     /** The names in the index, in index order. */
     public List<String> names() {
-        String index = resource(INDEX).orElseThrow(() -> new IllegalStateException("missing resource " + INDEX));
-        List<String> names = new ArrayList<>();
-        for (String line : index.split("\n")) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                names.add(t);
-            }
-        }
-        return names;
+        return files.names();
     }
 
     /** Every bundled scenario with a one-line description; one that fails to load says so instead. */
@@ -63,11 +51,8 @@ public final class ScenarioCatalogue {
 
     /** Loads a bundled scenario by catalogue name ({@code examples/amdgpu-uswc-status-quo}), if there is one. */
     public Optional<LoadResult> loadBundled(String name) {
-        if (!name.matches("[a-z0-9-/]+") || name.contains("..")) {
-            return Optional.empty();
-        }
-        String resourceName = ROOT + name + ".yaml";
-        return resource(resourceName).map(text -> ScenarioLoader.load(resourceName, text));
+        return files.resourceName(name)
+                .flatMap(resource -> files.text(name).map(text -> ScenarioLoader.load(resource, text)));
     }
 
     /**
@@ -79,8 +64,7 @@ public final class ScenarioCatalogue {
         if (path != null && Files.isRegularFile(path)) {
             return ScenarioLoader.load(path);
         }
-        String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
-        return loadBundled(name)
+        return loadBundled(nameOrPath)
                 .orElseGet(() -> new ScenarioError(
                         nameOrPath,
                         1,
@@ -98,11 +82,7 @@ public final class ScenarioCatalogue {
                 return Optional.empty();
             }
         }
-        String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
-        if (!name.matches("[a-z0-9-/]+") || name.contains("..")) {
-            return Optional.empty();
-        }
-        return resource(ROOT + name + ".yaml");
+        return files.text(nameOrPath);
     }
 
     private static Path pathOf(String text) {
@@ -110,17 +90,6 @@ public final class ScenarioCatalogue {
             return Path.of(text);
         } catch (RuntimeException e) {
             return null; // not a valid path on this platform; may still be a bundled name
-        }
-    }
-
-    private Optional<String> resource(String name) {
-        try (InputStream in = loader.getResourceAsStream(name)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading bundled resource " + name, e);
         }
     }
 }
