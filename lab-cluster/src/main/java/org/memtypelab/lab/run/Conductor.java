@@ -2,47 +2,28 @@ package org.memtypelab.lab.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
-import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.migration.MigrationOutcome;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;
-import org.memtypelab.protocol.node.Arm;
-import org.memtypelab.protocol.node.GpuProtocol;
-import org.memtypelab.protocol.node.KvmProtocol;
-import org.memtypelab.protocol.node.MessageRule;
-import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
-import org.memtypelab.protocol.node.NodeCommand;
-import org.memtypelab.protocol.node.NodeMark;
-import org.memtypelab.protocol.node.Peers;
-import org.memtypelab.protocol.node.QemuProtocol;
-import org.memtypelab.protocol.node.RunSetup;
-import org.memtypelab.protocol.node.Stamp;
-import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.NodeJournal;
+import org.memtypelab.runtime.NodeDispatcher;
 
 /**
  * The conductor: finds the nodes, sets up a run, arms each step's faults, drives the steps one by one through
  * requests with timeouts and retries (a node answers a repeated command without acting twice), and asks the monitor
- * for its verdict. It runs on the conductor's ActorSystem and owns the cluster handle for kills and restarts.
+ * for its verdict. Each run is a {@link ConductorRun} actor on the conductor's ActorSystem, which owns the cluster
+ * handle for kills and restarts; {@link #run} waits for its outcome, for the callers (CLI, campaigns) that play runs
+ * one after the other.
  */
 public final class Conductor {
 
@@ -51,31 +32,33 @@ public final class Conductor {
     static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
     static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
     static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
+    /** Between asks of a monitor singleton that is still starting. */
+    static final Duration MONITOR_PAUSE = Duration.ofMillis(100);
+    /** How long a run abandoned at its bound gets to close its trace and hand over what it has. */
+    static final Duration ABANDON_GRACE = Duration.ofSeconds(5);
+
+    static final RunTimeouts TIMEOUTS =
+            new RunTimeouts(ATTEMPT, ATTEMPTS, CONTROL_TIMEOUT, DISCOVERY_TIMEOUT, REPORT_TIMEOUT, MONITOR_PAUSE);
 
     /** The roles that run a node actor. */
     static final List<NodeRole> NODES = List.of(NodeRole.KVM, NodeRole.QEMU, NodeRole.GPU_PROCESS, NodeRole.MIGRATION);
 
-    /** A run that cannot go on: the reason ends up in result.json and gives exit 3. */
-    static final class Incomplete extends Exception {
-        Incomplete(String message) {
-            super(message);
-        }
-    }
+    private static final AtomicLong RUNS = new AtomicLong();
 
     private final LabCluster cluster;
     private final ActorSystem<?> system;
     private final ActorRef<MonitorProtocol.Command> monitor;
-    private final Map<NodeRole, ActorRef<?>> refs = new LinkedHashMap<>();
-    private NodeJournal journal;
-    private RunSetup setup;
-    private final Set<NodeRole> down = EnumSet.noneOf(NodeRole.class);
-    private final List<NodeMark> deadMarks = new ArrayList<>();
-    private final Map<String, Integer> injected = new LinkedHashMap<>();
+    private final RunTimeouts timeouts;
 
     public Conductor(LabCluster cluster) {
+        this(cluster, NodeGuardians.monitor(cluster.conductor()), TIMEOUTS);
+    }
+
+    Conductor(LabCluster cluster, ActorRef<MonitorProtocol.Command> monitor, RunTimeouts timeouts) {
         this.cluster = cluster;
         this.system = cluster.conductor();
-        this.monitor = NodeGuardians.monitor(system);
+        this.monitor = monitor;
+        this.timeouts = timeouts;
     }
 
     /** Runs {@code scenario} with its own {@code faults}. */
@@ -86,289 +69,84 @@ public final class Conductor {
     /** Runs {@code scenario} with {@code seed} and {@code plan}, writing the conductor's trace into {@code dir}. */
     public RunOutcome run(Scenario scenario, long seed, Path dir, String runId, FaultPlan plan) {
         long start = System.nanoTime();
-        List<StepRecord> steps = new ArrayList<>();
-        MigrationOutcome migrated = new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, "");
-        journal = new NodeJournal("conductor", 1, monitor, system.scheduler(), system.executionContext());
-        down.clear();
-        deadMarks.clear();
-        injected.clear();
+        CompletableFuture<RunOutcome> result = new CompletableFuture<>();
+        ActorRef<ConductorRun.Command> run;
         try {
-            for (NodeRole role : NODES) {
-                refs.put(role, find(role, Optional.empty()));
+            run = system.systemActorOf(
+                    ConductorRun.create(
+                            cluster,
+                            monitor,
+                            new ConductorRun.Play(scenario, seed, dir, runId, plan),
+                            timeouts,
+                            start,
+                            result),
+                    "conductor-run-" + RUNS.incrementAndGet(),
+                    NodeDispatcher.PROPS);
+        } catch (RuntimeException e) { // a terminated ActorSystem spawns nothing
+            return notFinished("the conductor could not start the run: " + e.getMessage(), start);
+        }
+        Duration bound = bound(scenario, plan, timeouts);
+        try {
+            return await(result, bound);
+        } catch (TimeoutException e) {
+            String why = "the run did not finish within " + bound;
+            run.tell(new ConductorRun.Abandon(why));
+            try {
+                return await(result, ABANDON_GRACE);
+            } catch (TimeoutException | InterruptedException again) {
+                return notFinished(why, start);
             }
-            setup = new RunSetup(
-                    runId,
-                    seed,
-                    scenario.platform().kvmPlatform(),
-                    scenario.qemu(),
-                    scenario.migration().policy(),
-                    dir.toAbsolutePath().toString(),
-                    peers());
-            journal.start(setup);
-            Coherence coherence =
-                    new Coherence(scenario.platform().cpu(), scenario.platform().selfSnoop());
-            this.<StepDone>askUntil(monitor, r -> new MonitorProtocol.Reset(runId, coherence, r), "monitor reset");
-            for (NodeRole role : NODES) {
-                setUp(role);
-            }
-            int n = 0;
-            for (Step step : scenario.steps()) {
-                n++;
-                for (FaultPlan.Action a : plan.at(n)) {
-                    inject(a, n);
-                }
-                StepDone done = drive(step, n);
-                journal.received(
-                        new Stamp(n, done.lamport(), done.node()), step.kind().label() + " done");
-                steps.add(new StepRecord(n, step.kind().label(), done.ok(), done.node(), done.detail(), done.errno()));
-                if (done.migration().status() != MigrationOutcome.Status.NOT_ATTEMPTED) {
-                    migrated = done.migration();
-                }
-            }
-            List<NodeMark> marks = new ArrayList<>(deadMarks);
-            for (NodeRole role : NODES) {
-                if (!down.contains(role)) {
-                    marks.add(control(role, NodeCommand.GetMark::new, "mark"));
-                }
-            }
-            MonitorProtocol.MonitorReport report = ask(
-                    monitor,
-                    r -> new MonitorProtocol.Report(runId, coherence, marks, r),
-                    REPORT_TIMEOUT,
-                    "monitor report");
-            String incomplete = report.unobserved().isEmpty()
-                    ? ""
-                    : "the monitor could not observe every event: " + report.unobserved();
-            return new RunOutcome(steps, migrated, report, incomplete, millisSince(start), lost(), injected());
-        } catch (Incomplete e) {
-            return new RunOutcome(steps, migrated, null, e.getMessage(), millisSince(start), lost(), injected());
-        } finally {
-            journal.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.tell(new ConductorRun.Abandon("the run was interrupted"));
+            return notFinished("the run was interrupted", start);
         }
-    }
-
-    private List<String> lost() {
-        return down.stream().map(NodeRole::label).toList();
-    }
-
-    private Peers peers() {
-        return new Peers(ref(NodeRole.KVM), ref(NodeRole.QEMU), ref(NodeRole.GPU_PROCESS));
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> ActorRef<T> ref(NodeRole role) {
-        return (ActorRef<T>) refs.get(role);
-    }
-
-    private void setUp(NodeRole role) throws Incomplete {
-        StepDone ready = control(role, r -> new NodeCommand.Setup(setup, r), "setup");
-        journal.received(new Stamp(0, ready.lamport(), role.label()), ready.node() + " ready: " + ready.detail());
-    }
-
-    /** Arms one planned fault at the start of step {@code n}. */
-    private void inject(FaultPlan.Action a, int n) throws Incomplete {
-        journal.decided(n, "inject " + a);
-        if (a instanceof FaultPlan.Messages m) {
-            arm(n, m.rules(), List.of(), false);
-        } else if (a instanceof FaultPlan.Partition p) {
-            arm(n, List.of(), p.groups(), false);
-        } else if (a instanceof FaultPlan.Heal) {
-            arm(n, List.of(), List.of(), true);
-        } else if (a instanceof FaultPlan.Kill k) {
-            kill(k.node(), n);
-        } else if (a instanceof FaultPlan.Restart r) {
-            restart(r.node(), n);
-        }
-        count(a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /** Arms the same faults in every live node's outbox and in the conductor's own. */
-    private void arm(int n, List<MessageRule> rules, List<Set<String>> partition, boolean heal) throws Incomplete {
-        journal.arm(n, rules, partition, heal);
-        for (NodeRole role : NODES) {
-            if (!down.contains(role)) {
-                this.<StepDone, Arm>control(role, r -> new Arm(n, rules, partition, heal, r), "arm");
-            }
-        }
-    }
-
-    private void kill(NodeRole role, int n) throws Incomplete {
-        if (down.contains(role)) {
-            return;
-        }
-        if (NODES.contains(role)) {
-            // what the monitor must have heard from this incarnation; its events die with it
-            deadMarks.add(control(role, NodeCommand.GetMark::new, "mark before kill"));
-        }
-        cluster.kill(role);
-        down.add(role);
-        journal.decided(n, role.label() + " killed");
-    }
-
-    /** A new incarnation joins; it starts empty (a new process keeps nothing), the others learn its address. */
-    private void restart(NodeRole role, int n) throws Incomplete {
-        if (!down.contains(role)) {
-            kill(role, n);
-        }
-        String address = cluster.restart(role);
-        down.remove(role);
-        journal.decided(n, role.label() + " restarted as a new incarnation"); // no address: it differs per run
-        if (!NODES.contains(role)) {
-            return; // the monitor singleton comes back by itself; it will ask every node to resend
-        }
-        refs.put(role, find(role, Optional.of(address)));
-        setup = new RunSetup(
-                setup.runId(), setup.seed(), setup.platform(), setup.qemu(), setup.policy(), setup.traceDir(), peers());
-        setUp(role);
-        for (NodeRole other : NODES) {
-            if (other != role && !down.contains(other)) {
-                this.<StepDone, NodeCommand.NewPeers>control(
-                        other, r -> new NodeCommand.NewPeers(setup.peers(), r), "new peers");
-            }
-        }
-    }
-
-    private StepDone drive(Step step, int n) throws Incomplete {
-        Stamp s = journal.sending(n, step.kind().label());
-        StepCommands.Command c = StepCommands.of(step, s);
-        return request(c.role(), c.message(), n, c.what(), c.migration() ? ATTEMPT.multipliedBy(8) : ATTEMPT);
     }
 
     /**
-     * Sends a step's command through the conductor's own outbox and waits for the answer, sending the same command
-     * again after each silent attempt; a node that is down fails the step at once.
+     * The longest a run can take if every wait runs into its timeout: discovery, the monitor's reset, setups, every
+     * attempt of every step, each fault's control requests, restart and rediscovery, marks and the report.
      */
-    private <T> StepDone request(
-            NodeRole role, Function<ActorRef<StepDone>, T> msg, int n, String what, Duration attempt)
-            throws Incomplete {
-        if (down.contains(role)) {
-            throw new Incomplete("step " + n + " (" + what + ") needs " + role.label() + ", which is down");
+    static Duration bound(Scenario scenario, FaultPlan plan, RunTimeouts t) {
+        int nodes = NODES.size();
+        Duration bound = t.discovery()
+                .plus(t.attempt().plus(t.monitorPause()).multipliedBy(t.monitorAttempts()))
+                .plus(t.control().multipliedBy(2L * nodes))
+                .plus(t.report());
+        for (Step step : scenario.steps()) {
+            bound = bound.plus(t.attempt(step).multipliedBy(t.attempts()));
         }
-        ReplyInbox<StepDone> inbox = new ReplyInbox<>(system);
-        T command = msg.apply(inbox.ref());
-        ActorRef<T> to = ref(role);
-        for (int i = 1; i <= ATTEMPTS; i++) {
-            if (i > 1) {
-                journal.decided(n, "no answer to " + what + " from " + role.label() + ", attempt " + i);
-            }
-            send(to, role.label(), command, n);
-            try {
-                return inbox.reply().get(attempt.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // try again: the node answers a repeated command without acting twice
-            } catch (ExecutionException | InterruptedException e) {
-                throw new Incomplete("step " + n + " (" + what + ") failed: " + e);
-            }
-        }
-        throw new Incomplete("step " + n + " (" + what + ") got no answer from " + role.label() + " in " + ATTEMPTS
-                + " attempts of " + attempt.toMillis() + " ms");
+        Duration perFault = t.control()
+                .multipliedBy(2L * nodes + 1)
+                .plus(LabCluster.FORMATION_TIMEOUT)
+                .plus(t.discovery());
+        return bound.plus(perFault.multipliedBy(plan.armed().size()));
     }
 
-    /** Sends a command through the conductor's outbox: the same one, with the same fault decisions, nodes use. */
-    private <T> void send(ActorRef<T> to, String toNode, T command, int n) {
-        journal.resend(to, toNode, command, n);
-    }
-
-    /** What the conductor armed or injected itself, with what its own outbox did to its commands. */
-    private Map<String, Integer> injected() {
-        Map<String, Integer> all = new LinkedHashMap<>(injected);
-        journal.injected().forEach((k, v) -> all.merge(k, v, Integer::sum));
-        return Map.copyOf(all);
-    }
-
-    private void count(String what) {
-        injected.merge(what, 1, Integer::sum);
-    }
-
-    /** A control request to a node (setup, arm, marks): never faulted, one long timeout. */
-    private <R, T> R control(NodeRole role, Function<ActorRef<R>, T> msg, String what) throws Incomplete {
-        ActorRef<T> to = ref(role);
-        return ask(to, msg, CONTROL_TIMEOUT, what + " " + role.label());
-    }
-
-    /** Waits for the role's registration with the Receptionist (eventually consistent), at {@code address} if given. */
-    private ActorRef<?> find(NodeRole role, Optional<String> address) throws Incomplete {
-        ServiceKey<?> key = switch (role) {
-            case KVM -> KvmProtocol.KVM_KEY;
-            case QEMU -> QemuProtocol.QEMU_KEY;
-            case GPU_PROCESS -> GpuProtocol.GPU_KEY;
-            case MIGRATION -> MigrationProtocol.MIGRATION_KEY;
-            default -> throw new IllegalArgumentException(role + " has no node actor");
-        };
-        long deadline = System.nanoTime() + DISCOVERY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Receptionist.Listing listing = await(
-                    AskPattern.ask(
-                            system.receptionist(),
-                            r -> Receptionist.find(key, r),
-                            Duration.ofSeconds(3),
-                            system.scheduler()),
-                    Duration.ofSeconds(4),
-                    "find " + key.id());
-            Optional<? extends ActorRef<?>> ref = listing.getServiceInstances(key).stream()
-                    .filter(r -> address.isEmpty() || hostPort(r).equals(address.get()))
-                    .findFirst();
-            if (ref.isPresent()) {
-                return ref.get();
-            }
-            pause();
-        }
-        throw new Incomplete(key.id() + address.map(a -> " at " + a).orElse("")
-                + " never registered with the Receptionist within " + DISCOVERY_TIMEOUT);
-    }
-
-    private String hostPort(ActorRef<?> ref) {
-        var a = ref.path().address();
-        if (a.hasLocalScope()) {
-            a = system.address(); // cannot happen for nodes: the conductor has its own system
-        }
-        return a.getHost().orElse("") + ":" + a.getPort().orElse(0);
-    }
-
-    /** Asks the monitor singleton until it answers: it may still be starting on the oldest monitor node. */
-    private <R> R askUntil(
-            ActorRef<MonitorProtocol.Command> to, Function<ActorRef<R>, MonitorProtocol.Command> msg, String what)
-            throws Incomplete {
-        long deadline = System.nanoTime() + DISCOVERY_TIMEOUT.toNanos();
-        Incomplete last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return ask(to, msg, Duration.ofSeconds(2), what);
-            } catch (Incomplete e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new Incomplete(what + " timed out");
-    }
-
-    private <T, R> R ask(ActorRef<T> to, Function<ActorRef<R>, T> msg, Duration timeout, String what)
-            throws Incomplete {
-        CompletionStage<R> reply = AskPattern.ask(to, msg::apply, timeout, system.scheduler());
-        return await(reply, timeout.plusSeconds(1), what);
-    }
-
-    private static <R> R await(CompletionStage<R> stage, Duration timeout, String what) throws Incomplete {
+    private static RunOutcome await(CompletableFuture<RunOutcome> result, Duration bound)
+            throws TimeoutException, InterruptedException {
         try {
-            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new Incomplete(what + " got no answer: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            throw new Incomplete(what + " got no answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Incomplete(what + " was interrupted");
+            // a bug, or a cluster call that failed: the caller gets it as before, not an incomplete run
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("the conductor failed", e.getCause());
         }
     }
 
-    private static void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100); // polling the eventually consistent Receptionist, not synchronising
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static long millisSince(long start) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    private static RunOutcome notFinished(String why, long start) {
+        return new RunOutcome(
+                List.of(),
+                new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, ""),
+                null,
+                why,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                List.of(),
+                Map.of());
     }
 }

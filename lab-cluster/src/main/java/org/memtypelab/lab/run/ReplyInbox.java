@@ -1,50 +1,23 @@
 package org.memtypelab.lab.run;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A reply address for the conductor's requests that it sends itself (so its own outbox can drop, delay or
- * duplicate them): the first reply completes a future, later ones are ignored, and it stops after a while.
+ * The reply address of one step's command, which the conductor sends itself (so its own outbox can drop, delay or
+ * duplicate it): it hands the first reply, tagged with its step, to the conductor and stops; later replies (to a
+ * repeat, or duplicated) go to dead letters. A child of the run, so it stops with it at the latest.
  */
-final class ReplyInbox<R> {
+final class ReplyInbox {
 
-    private static final AtomicLong NAMES = new AtomicLong();
-    private static final Duration LIFETIME = Duration.ofSeconds(60);
+    private ReplyInbox() {}
 
-    private final CompletableFuture<R> reply = new CompletableFuture<>();
-    private final ActorRef<R> ref;
-
-    private record Expire() {}
-
-    @SuppressWarnings("unchecked")
-    ReplyInbox(ActorSystem<?> system) {
-        Behavior<Object> behavior = Behaviors.withTimers(timers -> {
-            timers.startSingleTimer(new Expire(), LIFETIME);
-            return Behaviors.receive(Object.class)
-                    .onMessage(Expire.class, e -> Behaviors.stopped())
-                    .onAnyMessage(m -> {
-                        reply.complete((R) m);
-                        return Behaviors.stopped();
-                    })
-                    .build();
+    static <R, M> Behavior<R> forwarding(ActorRef<M> to, Function<R, M> tag) {
+        return Behaviors.receiveMessage(reply -> {
+            to.tell(tag.apply(reply));
+            return Behaviors.stopped();
         });
-        ActorRef<Object> any =
-                system.systemActorOf(behavior, "conductor-reply-" + NAMES.incrementAndGet(), Props.empty());
-        this.ref = (ActorRef<R>) (ActorRef<?>) any;
-    }
-
-    ActorRef<R> ref() {
-        return ref;
-    }
-
-    CompletableFuture<R> reply() {
-        return reply;
     }
 }
