@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.protocol.node.Arm;
+import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.KvmProtocol.GuestAccess;
 import org.memtypelab.protocol.node.KvmProtocol.GuestMap;
@@ -75,7 +76,12 @@ public final class KvmNode {
                                 m.stamp(),
                                 "set-memory-region",
                                 m.replyTo(),
-                                () -> model.setMemoryRegion(m.slot(), m.flags(), m.gpa(), m.size(), m.hva())))
+                                () -> model.setMemoryRegion(
+                                        m.slot(),
+                                        m.flags(),
+                                        m.gpa(),
+                                        m.size(),
+                                        m.hva().given())))
                 .onMessage(
                         GuestMap.class,
                         m -> NodeShell.act(
@@ -83,7 +89,7 @@ public final class KvmNode {
                                 m.stamp(),
                                 "guest-map " + m.buffer(),
                                 m.replyTo(),
-                                () -> model.guestMap(m.buffer(), m.pat())))
+                                () -> model.guestMap(m.buffer(), m.pat().given())))
                 .onMessage(
                         GuestAccess.class,
                         m -> NodeShell.act(
@@ -132,7 +138,7 @@ public final class KvmNode {
             Stamp s, String what, ActorRef<StepDone> replyTo, Supplier<KvmModel.SetOutcome> op) {
         if (!journal.command(s, what)) {
             KvmModel.SetOutcome out = op.get();
-            NodeShell.finish(journal, s, out.outcome(), out.result().answer(), replyTo);
+            NodeShell.finish(journal, s, out.outcome(), IoctlAnswer.of(out.result()), replyTo);
         }
         return Behaviors.same();
     }

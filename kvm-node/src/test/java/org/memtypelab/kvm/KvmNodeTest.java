@@ -22,8 +22,12 @@ import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.core.kvm.KvmPlatform;
+import org.memtypelab.core.memslot.Errno;
 import org.memtypelab.protocol.node.GpuProtocol;
+import org.memtypelab.protocol.node.HvaChoice;
+import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.MemTypeChoice;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
@@ -78,15 +82,16 @@ class KvmNodeTest {
 
         StepDone installed = kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 3), B0, kvm.replyTo()));
         kvm.monitor().expectNoMessage(QUIET); // a plain slot changes no mapping
-        StepDone mapped = kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 5), "b0", Optional.empty(), kvm.replyTo()));
+        StepDone mapped =
+                kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 5), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         StepDone wrote = kvm.step(new KvmProtocol.GuestAccess(new Stamp(3, 9), "b0", true, 64, 0xab, kvm.replyTo()));
         List<Event> events = kvm.events(2);
 
         assertThat(installed.ok()).as(installed.detail()).isTrue();
-        assertThat(installed.errno()).isEqualTo("0");
+        assertThat(installed.ioctl()).isEqualTo(new IoctlAnswer.Zero());
         assertThat(mapped.ok()).as(mapped.detail()).isTrue();
         assertThat(wrote.ok()).as(wrote.detail()).isTrue();
-        assertThat(wrote.errno()).as("only memslot steps carry an errno").isEmpty();
+        assertThat(wrote.ioctl()).as("only memslot steps carry an ioctl answer").isEqualTo(new IoctlAnswer.NoIoctl());
         assertThat(events).extracting(Event::observation).containsExactlyElementsOf(expected);
         assertThat(events).extracting(Event::node).containsOnly(KvmNode.NODE);
         assertThat(events).extracting(Event::incarnation).containsOnly(INCARNATION);
@@ -110,7 +115,8 @@ class KvmNodeTest {
         setUp("run-1");
 
         StepDone installed = kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 100), B0, kvm.replyTo()));
-        StepDone mapped = kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 1), "b0", Optional.empty(), kvm.replyTo()));
+        StepDone mapped =
+                kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 1), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
 
         assertThat(installed.lamport()).isEqualTo(101);
         assertThat(kvm.events(1).get(0).lamport()).isGreaterThan(101);
@@ -124,14 +130,15 @@ class KvmNodeTest {
         setUp("run-1");
 
         StepDone first = kvm.step(new KvmProtocol.SetMemoryRegion(
-                new Stamp(1, 1), 1, 0, 0x1_0000_0000L, MIB2, Optional.empty(), kvm.replyTo()));
+                new Stamp(1, 1), 1, 0, 0x1_0000_0000L, MIB2, new HvaChoice.Keep(), kvm.replyTo()));
         StepDone overlapping = kvm.step(new KvmProtocol.SetMemoryRegion(
-                new Stamp(2, 2), 2, 0, 0x1_0010_0000L, MIB2, Optional.empty(), kvm.replyTo()));
+                new Stamp(2, 2), 2, 0, 0x1_0010_0000L, MIB2, new HvaChoice.Keep(), kvm.replyTo()));
 
         assertThat(first.ok()).as(first.detail()).isTrue();
-        assertThat(first.errno()).isEqualTo("0");
+        assertThat(first.ioctl()).isEqualTo(new IoctlAnswer.Zero());
         assertThat(overlapping.ok()).isFalse();
-        assertThat(overlapping.errno()).isEqualTo("EEXIST");
+        assertThat(overlapping.ioctl()).isEqualTo(new IoctlAnswer.Failed(Errno.EEXIST));
+        assertThat(overlapping.ioctl().label()).isEqualTo("EEXIST");
         assertThat(overlapping.detail()).startsWith("EEXIST").contains("rule 24", "overlaps slot 1");
         assertThat(overlapping.step()).isEqualTo(2);
         kvm.monitor().expectNoMessage(QUIET);
@@ -144,7 +151,7 @@ class KvmNodeTest {
         kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, kvm.replyTo()));
         assertThat(kinds(kvm.trace())).containsExactly("setup", "recv", "decide");
 
-        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", Optional.empty(), kvm.replyTo()));
+        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         assertThat(kinds(kvm.trace())).containsExactly("setup", "recv", "decide", "recv", "decide", "event");
 
         StepDone last = kvm.step(new KvmProtocol.GuestAccess(new Stamp(3, 3), "b0", false, 0, 0, kvm.replyTo()));
@@ -174,7 +181,7 @@ class KvmNodeTest {
     void resendToSendsExactlyTheAskedSeqsToTheGivenMonitor() {
         setUp("run-1");
         kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, kvm.replyTo()));
-        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", Optional.empty(), kvm.replyTo()));
+        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         kvm.step(new KvmProtocol.GuestAccess(new Stamp(3, 3), "b0", true, 0, 1, kvm.replyTo()));
         kvm.step(new KvmProtocol.GuestAccess(new Stamp(4, 4), "b0", false, 0, 0, kvm.replyTo()));
         List<Event> sent = kvm.events(3);
@@ -191,7 +198,8 @@ class KvmNodeTest {
 
     @Test
     void stepsBeforeSetupAreRefused() {
-        StepDone done = kvm.step(new KvmProtocol.GuestMap(new Stamp(1, 1), "b0", Optional.empty(), kvm.replyTo()));
+        StepDone done =
+                kvm.step(new KvmProtocol.GuestMap(new Stamp(1, 1), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         StepDone ioctl = kvm.step(new KvmProtocol.InstallBlob(new Stamp(2, 2), B0, kvm.replyTo()));
 
         assertThat(done.ok()).isFalse();
@@ -207,7 +215,7 @@ class KvmNodeTest {
 
         StepDone again = setUp("run-2");
         StepDone reinstalled = kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, kvm.replyTo()));
-        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", Optional.empty(), kvm.replyTo()));
+        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
 
         assertThat(again.lamport()).isZero();
         assertThat(reinstalled.detail()).as("the old VM's slot 10 is gone").startsWith("CREATE");
@@ -225,8 +233,8 @@ class KvmNodeTest {
         List<KvmProtocol.Command> steps = List.of(
                 new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, to),
                 new KvmProtocol.RemoveBlob(new Stamp(2, 1), B0, to),
-                new KvmProtocol.SetMemoryRegion(new Stamp(3, 1), 1, 0, 0, MIB2, Optional.empty(), to),
-                new KvmProtocol.GuestMap(new Stamp(4, 1), "b0", Optional.empty(), to),
+                new KvmProtocol.SetMemoryRegion(new Stamp(3, 1), 1, 0, 0, MIB2, new HvaChoice.Keep(), to),
+                new KvmProtocol.GuestMap(new Stamp(4, 1), "b0", new MemTypeChoice.ByRule(), to),
                 new KvmProtocol.GuestAccess(new Stamp(5, 1), "b0", true, 0, 1, to),
                 new KvmProtocol.NoncoherentDma(new Stamp(6, 1), true, to),
                 new KvmProtocol.StartDirtyLog(new Stamp(7, 1), B0, to));
@@ -305,7 +313,7 @@ class KvmNodeTest {
     private StepDone installAndMapB0() {
         setUp("run-1");
         StepDone installed = kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), B0, kvm.replyTo()));
-        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", Optional.empty(), kvm.replyTo()));
+        kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         kvm.events(1);
         return installed;
     }

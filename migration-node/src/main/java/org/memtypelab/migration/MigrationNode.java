@@ -13,6 +13,7 @@ import org.memtypelab.core.migration.MigrationOutcome;
 import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.MigrationProtocol.Migrate;
 import org.memtypelab.protocol.node.MonitorProtocol;
@@ -288,7 +289,7 @@ public final class MigrationNode {
                 NODE,
                 MigrationModel.ok(outcome),
                 MigrationModel.detail(outcome),
-                "",
+                new IoctlAnswer.NoIoctl(),
                 outcome,
                 journal.lamport(),
                 "migrate");

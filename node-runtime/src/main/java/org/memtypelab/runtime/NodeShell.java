@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.memtypelab.core.coherency.Outcome;
+import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 
@@ -15,13 +16,13 @@ public final class NodeShell {
 
     /**
      * Traces and emits {@code o}, then replies (through the outbox, to the stamp's sender) with a {@link StepDone}
-     * carrying {@code errno} if not empty.
+     * carrying the step's ioctl answer.
      */
-    public static void finish(NodeJournal journal, Stamp s, Outcome o, String errno, ActorRef<StepDone> replyTo) {
+    public static void finish(NodeJournal journal, Stamp s, Outcome o, IoctlAnswer ioctl, ActorRef<StepDone> replyTo) {
         journal.decided(s.step(), o.detail());
         journal.emit(s.step(), o.observations());
         StepDone done = StepDone.of(s, journal.node(), o.ok(), o.detail(), journal.lamport())
-                .withErrno(errno)
+                .withIoctl(ioctl)
                 .answering(journal.currentCommand());
         journal.send(replyTo, s.from(), done, s.step());
     }
@@ -40,6 +41,6 @@ public final class NodeShell {
 
     /** As {@link #finish(NodeJournal, Stamp, Outcome, String, ActorRef)} without an errno. */
     public static void finish(NodeJournal journal, Stamp s, Outcome o, ActorRef<StepDone> replyTo) {
-        finish(journal, s, o, "", replyTo);
+        finish(journal, s, o, new IoctlAnswer.NoIoctl(), replyTo);
     }
 }

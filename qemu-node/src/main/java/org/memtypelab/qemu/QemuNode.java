@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
+import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.core.qemu.QemuModel;
 import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
@@ -110,7 +111,12 @@ public final class QemuNode {
 
     private Behavior<QemuProtocol.Command> onMapBlob(NodeRun<QemuModel> run, MapBlob m) {
         if (!journal.command(m.stamp(), "map-blob " + m.buffer())) {
-            QemuModel.MapResult r = run.model().mapBlob(m.buffer(), m.gpa(), m.flags(), m.memtype());
+            QemuModel.MapResult r = run.model()
+                    .mapBlob(
+                            m.buffer(),
+                            m.gpa(),
+                            MemslotFlag.bits(m.flags()),
+                            m.memtype().given());
             forwardToKvm(run, m.stamp(), r, m.replyTo(), true);
         }
         return Behaviors.same();

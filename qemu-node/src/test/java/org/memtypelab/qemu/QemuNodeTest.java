@@ -8,6 +8,7 @@ import static org.memtypelab.runtime.testkit.TraceFiles.kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.core.qemu.QemuModel;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.MemTypeChoice;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
@@ -91,7 +93,8 @@ class QemuNodeTest {
         setUp(QemuConfig.defaults());
         qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
 
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 10), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(
+                new Stamp(2, 10), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
         KvmProtocol.InstallBlob install = kvm.expectMessageClass(KvmProtocol.InstallBlob.class);
         List<JsonNode> trace = qemu.trace();
         Event event = qemu.events(1).get(0);
@@ -120,7 +123,8 @@ class QemuNodeTest {
     void unmapBlobEmitsMappingGoneAndAsksKvmToRemoveTheSlot() {
         setUp(QemuConfig.defaults());
         qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(
+                new Stamp(2, 2), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
         BlobSlot installed =
                 kvm.expectMessageClass(KvmProtocol.InstallBlob.class).blob();
 
@@ -143,8 +147,8 @@ class QemuNodeTest {
     void mapBlobWithoutADmaBufFailsTheStepWithoutBotheringKvm() {
         setUp(QemuConfig.defaults());
 
-        StepDone done =
-                qemu.step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        StepDone done = qemu.step(new QemuProtocol.MapBlob(
+                new Stamp(1, 1), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
 
         assertThat(done.ok()).isFalse();
         assertThat(done.detail()).contains("no dma-buf for b0");
@@ -163,7 +167,8 @@ class QemuNodeTest {
                 QemuConfig.ImportMode.DMABUF_MMAP,
                 QemuConfig.BlobAccess.QEMU_READS));
         qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(
+                new Stamp(2, 2), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
         kvm.expectMessageClass(KvmProtocol.InstallBlob.class);
 
         StepDone done = qemu.step(new QemuProtocol.WalkMemslots(new Stamp(3, 3), "dump-guest-memory", qemu.replyTo()));
@@ -237,8 +242,8 @@ class QemuNodeTest {
     void stepsBeforeSetupAreRefused() {
         TestProbe<QemuProtocol.MigrationInfo> info = kit.createTestProbe(QemuProtocol.MigrationInfo.class);
 
-        StepDone done =
-                qemu.step(new QemuProtocol.MapBlob(new Stamp(1, 1), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        StepDone done = qemu.step(new QemuProtocol.MapBlob(
+                new Stamp(1, 1), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
         qemu.tell(new QemuProtocol.GetMigrationInfo(new Stamp(2, 2), MigrationPolicy.RAM_COPY, info.ref()));
 
         assertThat(done.ok()).isFalse();
@@ -252,7 +257,8 @@ class QemuNodeTest {
     /** Imports and maps b0 (seq 1 on the monitor probe, consumed here); returns the slot kvm-node was asked for. */
     private BlobSlot mapB0() {
         qemu.step(new QemuProtocol.ImportDmaBuf(new Stamp(1, 1), B0, qemu.replyTo()));
-        qemu.tell(new QemuProtocol.MapBlob(new Stamp(2, 2), "b0", GPA, 0, Optional.empty(), qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(
+                new Stamp(2, 2), "b0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
         qemu.events(1);
         return kvm.expectMessageClass(KvmProtocol.InstallBlob.class).blob();
     }

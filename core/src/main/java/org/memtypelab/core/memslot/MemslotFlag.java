@@ -26,6 +26,15 @@ public enum MemslotFlag implements Labelled {
     }
 
     /** The bit this flag occupies in the ioctl's {@code flags} field. */
+    /** The ioctl argument of these flags. */
+    public static int bits(java.util.Collection<MemslotFlag> flags) {
+        int bits = 0;
+        for (MemslotFlag f : flags) {
+            bits |= f.bit();
+        }
+        return bits;
+    }
+
     public int bit() {
         return bit;
     }

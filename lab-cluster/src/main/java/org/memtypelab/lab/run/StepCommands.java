@@ -1,12 +1,17 @@
 package org.memtypelab.lab.run;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.GpuProtocol;
+import org.memtypelab.protocol.node.HvaChoice;
 import org.memtypelab.protocol.node.KvmProtocol;
+import org.memtypelab.protocol.node.MemTypeChoice;
 import org.memtypelab.protocol.node.MigrationProtocol;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
@@ -24,6 +29,11 @@ final class StepCommands {
 
     private StepCommands() {}
 
+    /** A migration asks QEMU, KVM and the GPU process with their own retries: its attempts get more time. */
+    static boolean migration(Step step) {
+        return step instanceof Step.Migrate;
+    }
+
     static Command of(Step step, Stamp s) {
         String what = step.kind().label();
         if (step instanceof Step.Allocate a) {
@@ -31,16 +41,18 @@ final class StepCommands {
         } else if (step instanceof Step.Export e) {
             return gpu(what, r -> new GpuProtocol.Export(s, e.buffer(), r));
         } else if (step instanceof Step.MapBlob m) {
-            int flags = m.flags().stream()
-                    .mapToInt(f -> MemslotFlag.parse(f).orElseThrow().bit())
-                    .reduce(0, (x, y) -> x | y);
-            return qemu(what, r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, m.memtype(), r));
+            Set<MemslotFlag> flags = m.flags().stream()
+                    .map(f -> MemslotFlag.parse(f).orElseThrow())
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(MemslotFlag.class)));
+            return qemu(
+                    what,
+                    r -> new QemuProtocol.MapBlob(s, m.buffer(), m.gpa(), flags, MemTypeChoice.of(m.memtype()), r));
         } else if (step instanceof Step.UnmapBlob u) {
             return qemu(what, r -> new QemuProtocol.UnmapBlob(s, u.buffer(), r));
         } else if (step instanceof Step.WalkMemslots w) {
             return qemu(what, r -> new QemuProtocol.WalkMemslots(s, w.by(), r));
         } else if (step instanceof Step.GuestMap g) {
-            return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), g.pat(), r));
+            return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), MemTypeChoice.of(g.pat()), r));
         } else if (step instanceof Step.GuestWrite w) {
             return kvm(what, r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r));
         } else if (step instanceof Step.GuestRead g) {
@@ -48,7 +60,8 @@ final class StepCommands {
         } else if (step instanceof Step.SetMemoryRegion m) {
             return kvm(
                     what,
-                    r -> new KvmProtocol.SetMemoryRegion(s, (int) m.slot(), m.flags(), m.gpa(), m.size(), m.hva(), r));
+                    r -> new KvmProtocol.SetMemoryRegion(
+                            s, (int) m.slot(), m.flags(), m.gpa(), m.size(), HvaChoice.of(m.hva()), r));
         } else if (step instanceof Step.NoncoherentDma d) {
             return kvm(what, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r));
         } else if (step instanceof Step.GpuWrite w) {
@@ -59,7 +72,7 @@ final class StepCommands {
             return gpu(what, r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r));
         } else if (step instanceof Step.RendererRead g) {
             return gpu(what, r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r));
-        } else if (step instanceof Step.Migrate) {
+        } else if (migration(step)) {
             return new Command(NodeRole.MIGRATION, what, r -> new MigrationProtocol.Migrate(s, r), true);
         }
         throw new IllegalStateException("no node handles step kind " + step.kind());

@@ -1,9 +1,7 @@
 package org.memtypelab.protocol.node;
 
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
-import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.protocol.CborSerializable;
 
@@ -27,14 +25,16 @@ public final class KvmProtocol {
     /** QEMU deletes a blob's memslot. */
     public record RemoveBlob(Stamp stamp, BlobSlot blob, ActorRef<StepDone> replyTo) implements Step {}
 
-    /** A raw KVM_SET_USER_MEMORY_REGION; {@code hva} empty keeps the slot's or picks a fresh one. */
+    /**
+     * A raw KVM_SET_USER_MEMORY_REGION. {@code flags} is the ioctl's argument as a number on purpose: a scenario may
+     * pass bits no flag names (and bit 2 means guest_memfd or, with the RFC, KVM_MEM_DMA), which KVM must judge.
+     */
     public record SetMemoryRegion(
-            Stamp stamp, int slot, int flags, long gpa, long size, Optional<Long> hva, ActorRef<StepDone> replyTo)
+            Stamp stamp, int slot, int flags, long gpa, long size, HvaChoice hva, ActorRef<StepDone> replyTo)
             implements Step {}
 
-    /** The guest maps a blob; {@code pat} empty follows map_info (rule 30). */
-    public record GuestMap(Stamp stamp, String buffer, Optional<MemType> pat, ActorRef<StepDone> replyTo)
-            implements Step {}
+    /** The guest maps a blob with {@code pat}, or by rule: following map_info (rule 30). */
+    public record GuestMap(Stamp stamp, String buffer, MemTypeChoice pat, ActorRef<StepDone> replyTo) implements Step {}
 
     /** A guest CPU read or write. */
     public record GuestAccess(

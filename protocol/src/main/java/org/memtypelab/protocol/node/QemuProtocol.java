@@ -1,11 +1,11 @@
 package org.memtypelab.protocol.node;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.memtypelab.core.gpu.DmaBuf;
-import org.memtypelab.core.memtype.MemType;
+import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.protocol.CborSerializable;
@@ -27,9 +27,14 @@ public final class QemuProtocol {
     /** The GPU process passes a dma-buf fd (as a message) to QEMU. */
     public record ImportDmaBuf(Stamp stamp, DmaBuf dmaBuf, ActorRef<StepDone> replyTo) implements Step {}
 
-    /** RESOURCE_MAP_BLOB at {@code gpa}, with memslot flags and an optional per-slot type. */
+    /** RESOURCE_MAP_BLOB at {@code gpa}, with memslot flags and a per-slot type or none (by rule). */
     public record MapBlob(
-            Stamp stamp, String buffer, long gpa, int flags, Optional<MemType> memtype, ActorRef<StepDone> replyTo)
+            Stamp stamp,
+            String buffer,
+            long gpa,
+            Set<MemslotFlag> flags,
+            MemTypeChoice memtype,
+            ActorRef<StepDone> replyTo)
             implements Step {}
 
     /** RESOURCE_UNMAP_BLOB. */

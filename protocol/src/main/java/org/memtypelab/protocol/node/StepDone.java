@@ -6,7 +6,7 @@ import org.memtypelab.protocol.CborSerializable;
 /**
  * A node's answer to one step.
  *
- * @param errno the ioctl answer for memslot steps ({@code 0} or an errno name), empty for other steps
+ * @param ioctl what a memslot step's ioctl returned (0 or an errno); {@link IoctlAnswer.NoIoctl} for other steps
  * @param migration the migration outcome for {@code migrate}, NOT_ATTEMPTED otherwise
  * @param lamport the replier's Lamport clock after acting
  * @param answers the command this answers, as the replier traced it (empty when not needed)
@@ -16,7 +16,7 @@ public record StepDone(
         String node,
         boolean ok,
         String detail,
-        String errno,
+        IoctlAnswer ioctl,
         MigrationOutcome migration,
         long lamport,
         String answers)
@@ -28,18 +28,18 @@ public record StepDone(
                 node,
                 ok,
                 detail,
-                "",
+                new IoctlAnswer.NoIoctl(),
                 new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, ""),
                 lamport,
                 "");
     }
 
-    public StepDone withErrno(String e) {
-        return new StepDone(step, node, ok, detail, e, migration, lamport, answers);
+    public StepDone withIoctl(IoctlAnswer answer) {
+        return new StepDone(step, node, ok, detail, answer, migration, lamport, answers);
     }
 
     /** Names the command this answers ({@code start-dirty-log b0}), so an asker can drop late answers to others. */
     public StepDone answering(String what) {
-        return new StepDone(step, node, ok, detail, errno, migration, lamport, what);
+        return new StepDone(step, node, ok, detail, ioctl, migration, lamport, what);
     }
 }

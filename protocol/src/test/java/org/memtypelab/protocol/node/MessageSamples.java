@@ -22,6 +22,8 @@ import org.memtypelab.core.gpu.GpuSnoop;
 import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.kvm.KvmVersion;
+import org.memtypelab.core.memslot.Errno;
+import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.core.memtype.Ept;
 import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.migration.MigrationOutcome;
@@ -94,15 +96,24 @@ final class MessageSamples {
                         2 /* KVM_MEM_READONLY */,
                         0x2_0000_0000L,
                         4 * MIB,
-                        Optional.of(0x7f00_0000_0000L),
+                        new HvaChoice.At(0x7f00_0000_0000L),
                         done),
-                new KvmProtocol.GuestMap(stamp, "b0", Optional.of(MemType.UC_MINUS), done),
+                new KvmProtocol.GuestMap(stamp, "b0", new MemTypeChoice.Given(MemType.UC_MINUS), done),
+                // the variants that leave a choice to the receiver's rule
+                new KvmProtocol.GuestMap(stamp, "b1", new MemTypeChoice.ByRule(), done),
+                new KvmProtocol.SetMemoryRegion(stamp, 8, 1, 0x3_0000_0000L, 2 * MIB, new HvaChoice.Keep(), done),
                 new KvmProtocol.GuestAccess(stamp, "b0", true, 0x40, 0xab, done),
                 new KvmProtocol.NoncoherentDma(stamp, true, done),
                 new KvmProtocol.StartDirtyLog(stamp, blob, done),
                 // qemu-node
                 new QemuProtocol.ImportDmaBuf(stamp, new DmaBuf("b0", 2 * MIB, profile), done),
-                new QemuProtocol.MapBlob(stamp, "b0", 0x1_0000_0000L, 1, Optional.of(MemType.WT), done),
+                new QemuProtocol.MapBlob(
+                        stamp,
+                        "b0",
+                        0x1_0000_0000L,
+                        Set.of(MemslotFlag.LOG_DIRTY_PAGES),
+                        new MemTypeChoice.Given(MemType.WT),
+                        done),
                 new QemuProtocol.UnmapBlob(stamp, "b0", done),
                 new QemuProtocol.WalkMemslots(stamp, "vhost-user", done),
                 new QemuProtocol.GetMigrationInfo(
@@ -166,10 +177,29 @@ final class MessageSamples {
                         "migration-node",
                         true,
                         "blob contents saved by the GPU process",
-                        "EINVAL",
+                        new IoctlAnswer.Failed(Errno.EINVAL),
                         new MigrationOutcome(MigrationOutcome.Status.BLOCKED, "virgl is not yet migratable"),
                         23,
                         "migrate"),
+                // a successful ioctl, and a step that made none
+                new StepDone(
+                        3,
+                        "kvm-node",
+                        true,
+                        "created slot 0:10",
+                        new IoctlAnswer.Zero(),
+                        new MigrationOutcome(MigrationOutcome.Status.COMPLETED, "copied 1 blob(s)"),
+                        11,
+                        "install-blob b0"),
+                new StepDone(
+                        4,
+                        "gpu-process-node",
+                        true,
+                        "allocated b0",
+                        new IoctlAnswer.NoIoctl(),
+                        new MigrationOutcome(MigrationOutcome.Status.FAILED, "no answer"),
+                        12,
+                        "allocate b0"),
                 stamp,
                 setup,
                 peers,
