@@ -53,10 +53,6 @@ final class StepCommands {
             return qemu(what, r -> new QemuProtocol.WalkMemslots(s, w.by(), r));
         } else if (step instanceof Step.GuestMap g) {
             return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), MemTypeChoice.of(g.pat()), r));
-        } else if (step instanceof Step.GuestWrite w) {
-            return kvm(what, r -> new KvmProtocol.GuestAccess(s, w.buffer(), true, w.offset(), w.value(), r));
-        } else if (step instanceof Step.GuestRead g) {
-            return kvm(what, r -> new KvmProtocol.GuestAccess(s, g.buffer(), false, g.offset(), 0, r));
         } else if (step instanceof Step.SetMemoryRegion m) {
             return kvm(
                     what,
@@ -64,14 +60,15 @@ final class StepCommands {
                             s, (int) m.slot(), m.flags(), m.gpa(), m.size(), HvaChoice.of(m.hva()), r));
         } else if (step instanceof Step.NoncoherentDma d) {
             return kvm(what, r -> new KvmProtocol.NoncoherentDma(s, d.attached(), r));
-        } else if (step instanceof Step.GpuWrite w) {
-            return gpu(what, r -> new GpuProtocol.GpuAccess(s, w.buffer(), true, w.offset(), w.value(), r));
-        } else if (step instanceof Step.GpuRead g) {
-            return gpu(what, r -> new GpuProtocol.GpuAccess(s, g.buffer(), false, g.offset(), 0, r));
-        } else if (step instanceof Step.RendererWrite w) {
-            return gpu(what, r -> new GpuProtocol.RendererAccess(s, w.buffer(), true, w.offset(), w.value(), r));
-        } else if (step instanceof Step.RendererRead g) {
-            return gpu(what, r -> new GpuProtocol.RendererAccess(s, g.buffer(), false, g.offset(), 0, r));
+        } else if (step instanceof Step.Access a) {
+            return switch (a.kind()) {
+                case GUEST_WRITE, GUEST_READ ->
+                    kvm(what, r -> new KvmProtocol.GuestAccess(s, a.buffer(), a.write(), a.offset(), a.value(), r));
+                case GPU_WRITE, GPU_READ ->
+                    gpu(what, r -> new GpuProtocol.GpuAccess(s, a.buffer(), a.write(), a.offset(), a.value(), r));
+                default ->
+                    gpu(what, r -> new GpuProtocol.RendererAccess(s, a.buffer(), a.write(), a.offset(), a.value(), r));
+            };
         } else if (migration(step)) {
             return new Command(NodeRole.MIGRATION, what, r -> new MigrationProtocol.Migrate(s, r), true);
         }

@@ -1,8 +1,10 @@
 package org.memtypelab.lab.scenario;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.memtypelab.core.gpu.BufferProfile;
 import org.memtypelab.core.gpu.Placement;
 import org.memtypelab.core.memslot.MemslotFlag;
@@ -20,10 +22,6 @@ public sealed interface Step
     }
 
     /** A step that reads or writes one byte of a buffer at an offset. */
-    sealed interface Access extends BufferStep
-            permits GuestWrite, GuestRead, GpuRead, GpuWrite, RendererWrite, RendererRead {
-        long offset();
-    }
 
     /**
      * The GPU process allocates a buffer, from a driver placement or with explicitly stated properties.
@@ -97,75 +95,40 @@ public sealed interface Step
         }
     }
 
-    /** The guest CPU writes one byte. */
-    record GuestWrite(String buffer, long offset, int value) implements Access {
-        public GuestWrite {
-            requireAccess(buffer, offset, value);
+    /**
+     * One byte read or written by the guest CPU, the GPU by DMA, or the GPU process through its CPU mapping: the step
+     * kinds {@code guest-write}, {@code guest-read}, {@code gpu-write}, {@code gpu-read}, {@code renderer-write},
+     * {@code renderer-read}.
+     *
+     * @param value the byte written; 0 for a read
+     */
+    record Access(StepKind kind, String buffer, long offset, int value) implements BufferStep {
+
+        /** The step kinds that are accesses, writes first. */
+        public static final Set<StepKind> WRITES =
+                EnumSet.of(StepKind.GUEST_WRITE, StepKind.GPU_WRITE, StepKind.RENDERER_WRITE);
+
+        public static final Set<StepKind> READS =
+                EnumSet.of(StepKind.GUEST_READ, StepKind.GPU_READ, StepKind.RENDERER_READ);
+
+        public Access {
+            Objects.requireNonNull(kind, "kind");
+            if (!WRITES.contains(kind) && !READS.contains(kind)) {
+                throw new IllegalArgumentException(kind.label() + " is not an access step");
+            }
+            requireBuffer(buffer);
+            if (offset < 0 || value < 0 || value > 255 || (READS.contains(kind) && value != 0)) {
+                throw new IllegalArgumentException("offset " + offset + " or byte value " + value + " out of range");
+            }
         }
 
-        @Override
-        public StepKind kind() {
-            return StepKind.GUEST_WRITE;
-        }
-    }
-
-    /** The guest CPU reads one byte. */
-    record GuestRead(String buffer, long offset) implements Access {
-        public GuestRead {
-            requireAccess(buffer, offset, 0);
+        /** A read: no value. */
+        public Access(StepKind kind, String buffer, long offset) {
+            this(kind, buffer, offset, 0);
         }
 
-        @Override
-        public StepKind kind() {
-            return StepKind.GUEST_READ;
-        }
-    }
-
-    /** The GPU reads one byte by DMA. */
-    record GpuRead(String buffer, long offset) implements Access {
-        public GpuRead {
-            requireAccess(buffer, offset, 0);
-        }
-
-        @Override
-        public StepKind kind() {
-            return StepKind.GPU_READ;
-        }
-    }
-
-    /** The GPU writes one byte by DMA. */
-    record GpuWrite(String buffer, long offset, int value) implements Access {
-        public GpuWrite {
-            requireAccess(buffer, offset, value);
-        }
-
-        @Override
-        public StepKind kind() {
-            return StepKind.GPU_WRITE;
-        }
-    }
-
-    /** The GPU process writes one byte through its CPU mapping. */
-    record RendererWrite(String buffer, long offset, int value) implements Access {
-        public RendererWrite {
-            requireAccess(buffer, offset, value);
-        }
-
-        @Override
-        public StepKind kind() {
-            return StepKind.RENDERER_WRITE;
-        }
-    }
-
-    /** The GPU process reads one byte through its CPU mapping. */
-    record RendererRead(String buffer, long offset) implements Access {
-        public RendererRead {
-            requireAccess(buffer, offset, 0);
-        }
-
-        @Override
-        public StepKind kind() {
-            return StepKind.RENDERER_READ;
+        public boolean write() {
+            return WRITES.contains(kind);
         }
     }
 
@@ -232,13 +195,6 @@ public sealed interface Step
     private static void requireBuffer(String buffer) {
         if (buffer == null || buffer.isBlank()) {
             throw new IllegalArgumentException("buffer name must not be blank");
-        }
-    }
-
-    private static void requireAccess(String buffer, long offset, int value) {
-        requireBuffer(buffer);
-        if (offset < 0 || value < 0 || value > 255) {
-            throw new IllegalArgumentException("offset " + offset + " or byte value " + value + " out of range");
         }
     }
 }

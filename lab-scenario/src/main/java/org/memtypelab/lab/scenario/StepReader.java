@@ -93,35 +93,15 @@ final class StepReader {
             case EXPORT -> new Step.Export(buffer(Fields.of(v, path, List.of("buffer"))));
             case MAP_BLOB -> mapBlob(e, path);
             case GUEST_MAP -> guestMap(v, path);
-            case GUEST_WRITE -> {
+            case GUEST_WRITE, GPU_WRITE, RENDERER_WRITE -> {
                 Fields f = Fields.of(v, path, List.of("buffer", "offset", "value"));
                 String b = buffer(f);
-                yield new Step.GuestWrite(b, offset(f, b), value(f));
+                yield new Step.Access(kind, b, offset(f, b), value(f));
             }
-            case GUEST_READ -> {
+            case GUEST_READ, GPU_READ, RENDERER_READ -> {
                 Fields f = Fields.of(v, path, List.of("buffer", "offset"));
                 String b = buffer(f);
-                yield new Step.GuestRead(b, offset(f, b));
-            }
-            case GPU_READ -> {
-                Fields f = Fields.of(v, path, List.of("buffer", "offset"));
-                String b = buffer(f);
-                yield new Step.GpuRead(b, offset(f, b));
-            }
-            case GPU_WRITE -> {
-                Fields f = Fields.of(v, path, List.of("buffer", "offset", "value"));
-                String b = buffer(f);
-                yield new Step.GpuWrite(b, offset(f, b), value(f));
-            }
-            case RENDERER_WRITE -> {
-                Fields f = Fields.of(v, path, List.of("buffer", "offset", "value"));
-                String b = buffer(f);
-                yield new Step.RendererWrite(b, offset(f, b), value(f));
-            }
-            case RENDERER_READ -> {
-                Fields f = Fields.of(v, path, List.of("buffer", "offset"));
-                String b = buffer(f);
-                yield new Step.RendererRead(b, offset(f, b));
+                yield new Step.Access(kind, b, offset(f, b));
             }
             case SET_MEMORY_REGION -> setMemoryRegion(v, path);
             case WALK_MEMSLOTS -> {

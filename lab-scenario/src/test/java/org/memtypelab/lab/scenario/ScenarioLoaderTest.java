@@ -110,8 +110,8 @@ class ScenarioLoaderTest {
                         new Step.Export("b0"),
                         new Step.MapBlob("b0", 0x1_0000_0000L, List.of(), Optional.empty()),
                         new Step.GuestMap("b0", Optional.of(MemType.WC)),
-                        new Step.GuestWrite("b0", 0, 0xab),
-                        new Step.GpuRead("b0", 0),
+                        new Step.Access(StepKind.GUEST_WRITE, "b0", 0, 0xab),
+                        new Step.Access(StepKind.GPU_READ, "b0", 0),
                         new Step.SetMemoryRegion(3, 1, 0, 1L << 30, Optional.empty()),
                         new Step.WalkMemslots("dump-guest-memory"),
                         new Step.Migrate(),
@@ -212,7 +212,7 @@ class ScenarioLoaderTest {
                 .isEqualTo(new Step.SetMemoryRegion(0x10003, 7, 0, 0, Optional.of(0x7f00_0000_0000L)));
         assertThat(s.steps().get(5)).isEqualTo(new Step.SetMemoryRegion(4, 5, 0x1000, 4096, Optional.empty()));
         assertThat(s.steps().get(6)).isEqualTo(new Step.NoncoherentDma(true));
-        assertThat(s.steps().get(7)).isEqualTo(new Step.RendererWrite("vram.0", 4095, 255));
+        assertThat(s.steps().get(7)).isEqualTo(new Step.Access(StepKind.RENDERER_WRITE, "vram.0", 4095, 255));
     }
 
     @Test

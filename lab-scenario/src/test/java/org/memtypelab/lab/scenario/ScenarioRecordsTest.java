@@ -57,9 +57,17 @@ class ScenarioRecordsTest {
 
     @Test
     void recordsRejectValuesTheLoaderNeverProduces() {
-        assertThatThrownBy(() -> new Step.GuestWrite("b0", 0, 256))
+        assertThatThrownBy(() -> new Step.Access(StepKind.GUEST_WRITE, "b0", 0, 256))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("offset 0 or byte value 256 out of range");
+        assertThatThrownBy(() -> new Step.Access(StepKind.GPU_READ, "b0", 0, 7))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("offset 0 or byte value 7 out of range");
+        assertThatThrownBy(() -> new Step.Access(StepKind.MIGRATE, "b0", 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("migrate is not an access step");
+        assertThat(new Step.Access(StepKind.RENDERER_WRITE, "b0", 1, 2).write()).isTrue();
+        assertThat(new Step.Access(StepKind.RENDERER_READ, "b0", 1).write()).isFalse();
         assertThatThrownBy(() -> new Step.MapBlob("b0", 0, List.of("dirty"), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown memslot flag dirty");
