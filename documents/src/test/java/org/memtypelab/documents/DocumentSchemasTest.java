@@ -32,6 +32,7 @@ class DocumentSchemasTest {
     static Stream<Arguments> documents() {
         return Stream.of(
                 Arguments.of(RunResult.class, "result.schema.json", "memtype-lab result.json"),
+                Arguments.of(CampaignSummary.class, "campaign.schema.json", "memtype-lab campaign.json"),
                 Arguments.of(TraceLine.class, "trace-line.schema.json", "memtype-lab trace and history line"));
     }
 
@@ -80,6 +81,10 @@ class DocumentSchemasTest {
         if (type == RunResult.class) {
             List<String> fields = List.of("scenario", "verdict", "mappings", "hazards", "nodes_lost", "wall_ms");
             assertThat(schema.path("properties").fieldNames()).toIterable().containsAll(fields);
+        } else if (type == CampaignSummary.class) {
+            List<String> fields = List.of("campaign", "faults", "runs_planned", "totals", "cells", "exit_code");
+            assertThat(schema.path("properties").fieldNames()).toIterable().containsAll(fields);
+            assertThat(schema.toString()).contains("\"reason\"", "\"oracle\"", "\"truth_mismatches\"", "\"p99_ms\"");
         } else {
             assertThat(schema.toString()).contains("\"recv\"", "\"event\"", "\"observation\"", "\"lamport\"");
         }

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.documents.CampaignSummary;
 
-/** Builds campaign.json (SCENARIOS.md "Campaign spec": one row per cell) as ordered maps, ready for Jackson. */
+/** Builds campaign.json (SCENARIOS.md "Campaign spec": one row per cell) from a campaign's outcome. */
 public final class CampaignDocument {
 
     private CampaignDocument() {}
@@ -20,99 +21,85 @@ public final class CampaignDocument {
     }
 
     /** The document of a campaign, finished or not. */
-    public static Map<String, Object> of(CampaignResult r) {
+    public static CampaignSummary of(CampaignResult r) {
         CampaignSpec spec = r.campaign().spec();
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("campaign", spec.name());
-        doc.put("description", spec.description());
-        doc.put("spec", spec.sourceFile());
-        doc.put("base", r.campaign().base());
-        doc.put("seed", spec.seed());
-        doc.put("nodes", r.nodes());
-        doc.put("parallel", r.parallel());
-        Map<String, Object> faults = new LinkedHashMap<>();
-        faults.put("messages", spec.faults().messages());
-        faults.put("kills", spec.faults().kills());
-        faults.put("partitions", spec.faults().partitions());
-        faults.put("runs_per_cell", spec.faults().runsPerCell());
-        doc.put("faults", faults);
-        doc.put("complete", !r.interrupted() && r.runsDone() == r.runsPlanned());
-        doc.put("interrupted", r.interrupted());
-        doc.put("runs_planned", r.runsPlanned());
-        doc.put("runs_done", r.runsDone());
-        doc.put("wall_ms", r.wallMillis());
-        Map<String, Object> clusters = new LinkedHashMap<>();
-        clusters.put("formed", r.clustersFormed());
-        clusters.put("restarts", r.clusterRestarts());
-        clusters.put("errors", r.clusterErrors());
-        doc.put("clusters", clusters);
-        doc.put("totals", totals(r));
-        List<Map<String, Object>> cells = new ArrayList<>();
+        CampaignSpec.Faults f = spec.faults();
+        List<CampaignSummary.CellEntry> cells = new ArrayList<>();
         for (CellResult c : r.cells()) {
-            cells.add(cell(c, spec.faults().runsPerCell()));
+            cells.add(cell(c, f.runsPerCell()));
         }
-        doc.put("cells", cells);
-        doc.put("exit_code", r.exitCode());
-        return doc;
+        return new CampaignSummary(
+                spec.name(),
+                spec.description(),
+                spec.sourceFile(),
+                r.campaign().base(),
+                spec.seed(),
+                r.nodes(),
+                r.parallel(),
+                new CampaignSummary.FaultsEntry(f.messages(), f.kills(), f.partitions(), f.runsPerCell()),
+                !r.interrupted() && r.runsDone() == r.runsPlanned(),
+                r.interrupted(),
+                r.runsPlanned(),
+                r.runsDone(),
+                r.wallMillis(),
+                new CampaignSummary.ClustersEntry(r.clustersFormed(), r.clusterRestarts(), r.clusterErrors()),
+                totals(r),
+                cells,
+                r.exitCode());
     }
 
-    private static Map<String, Object> totals(CampaignResult r) {
-        Map<String, Object> t = new LinkedHashMap<>();
+    private static CampaignSummary.TotalsEntry totals(CampaignResult r) {
         Map<String, Integer> verdicts = new LinkedHashMap<>();
         for (Verdict v : Verdict.values()) {
             verdicts.put(
                     v.label(),
                     r.cells().stream().mapToInt(c -> c.verdicts().get(v)).sum());
         }
-        long skipped =
+        int skipped = (int)
                 r.cells().stream().filter(c -> c.cell() instanceof Cell.Skipped).count();
-        t.put("cells", r.cells().size());
-        t.put("cells_run", r.cells().size() - skipped);
-        t.put("cells_skipped", skipped);
-        t.put("runs", r.cells().stream().mapToInt(c -> c.runs().size()).sum());
-        t.put("verdicts", verdicts);
-        t.put("missed", r.cells().stream().mapToInt(c -> c.missed().size()).sum());
-        t.put("false", r.cells().stream().mapToInt(c -> c.falseHazards().size()).sum());
-        t.put("exit3", r.cells().stream().mapToInt(CellResult::exit3).sum());
-        t.put("diverged", r.cells().stream().mapToInt(CellResult::diverged).sum());
-        t.put(
-                "truth_mismatches",
-                r.cells().stream().mapToInt(c -> c.truthMismatches().size()).sum());
-        t.put("cells_failed", r.cells().stream().filter(CellResult::failed).count());
-        return t;
+        return new CampaignSummary.TotalsEntry(
+                r.cells().size(),
+                r.cells().size() - skipped,
+                skipped,
+                r.cells().stream().mapToInt(c -> c.runs().size()).sum(),
+                verdicts,
+                r.cells().stream().mapToInt(c -> c.missed().size()).sum(),
+                r.cells().stream().mapToInt(c -> c.falseHazards().size()).sum(),
+                r.cells().stream().mapToInt(CellResult::exit3).sum(),
+                r.cells().stream().mapToInt(CellResult::diverged).sum(),
+                r.cells().stream().mapToInt(c -> c.truthMismatches().size()).sum(),
+                (int) r.cells().stream().filter(CellResult::failed).count());
     }
 
-    private static Map<String, Object> cell(CellResult c, int runsPerCell) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cell", c.cell().id());
-        m.put("index", c.cell().index());
-        m.put("values", c.cell().values());
-        if (c.cell() instanceof Cell.Skipped s) {
-            m.put("status", "skipped");
-            m.put("reason", s.reason());
-            return m;
+    private static CampaignSummary.CellEntry cell(CellResult c, int runsPerCell) {
+        Cell cell = c.cell();
+        if (cell instanceof Cell.Skipped s) {
+            return new CampaignSummary.SkippedCell(s.id(), s.index(), s.values(), s.reason());
         }
-        m.put("status", status(c, runsPerCell));
-        m.put("dir", cellDir(c.cell()));
-        m.put("oracle", c.oracle().map(CampaignDocument::oracle).orElse(null));
-        m.put("runs", c.runs().size());
         Map<String, Integer> verdicts = new LinkedHashMap<>();
         c.verdicts().forEach((v, n) -> verdicts.put(v.label(), n));
-        m.put("verdicts", verdicts);
         Map<String, Integer> hazards = new TreeMap<>();
         c.runs().stream()
                 .filter(RunRecord::complete)
                 .forEach(run -> run.hazards().forEach(h -> hazards.merge(h.toString(), 1, Integer::sum)));
-        m.put("hazards", hazards);
-        m.put("missed", c.missed().size());
-        m.put("false", c.falseHazards().size());
-        m.put("exit3", c.exit3());
-        m.put("diverged", c.diverged());
-        m.put("truth_mismatches", c.truthMismatches().size());
-        m.put("mean_ms", Math.round(c.meanMillis() * 10) / 10.0);
-        m.put("p99_ms", c.p99Millis());
-        m.put("failures", failures(c));
-        return m;
+        return new CampaignSummary.PlayedCell(
+                cell.id(),
+                cell.index(),
+                cell.values(),
+                status(c, runsPerCell),
+                cellDir(cell),
+                c.oracle().map(CampaignDocument::oracle).orElse(null),
+                c.runs().size(),
+                verdicts,
+                hazards,
+                c.missed().size(),
+                c.falseHazards().size(),
+                c.exit3(),
+                c.diverged(),
+                c.truthMismatches().size(),
+                Math.round(c.meanMillis() * 10) / 10.0,
+                c.p99Millis(),
+                failures(c));
     }
 
     /** {@code passed}, {@code failed}, {@code oracle-incomplete}, or {@code partial} (not every run finished). */
@@ -126,30 +113,23 @@ public final class CampaignDocument {
         return c.oracle().isPresent() && c.runs().size() == runsPerCell ? "passed" : "partial";
     }
 
-    private static Map<String, Object> oracle(RunRecord o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("verdict", o.verdict().label());
-        List<Map<String, Object>> hazards = new ArrayList<>();
+    private static CampaignSummary.OracleEntry oracle(RunRecord o) {
+        List<CampaignSummary.HazardIdEntry> hazards = new ArrayList<>();
         for (HazardId h : new TreeSet<>(o.hazards())) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("buffer", h.buffer());
-            j.put("between", h.between());
-            j.put("kind", h.kind());
-            hazards.add(j);
+            hazards.add(new CampaignSummary.HazardIdEntry(h.buffer(), h.between(), h.kind()));
         }
-        m.put("hazards", hazards);
-        m.put("complete", o.complete());
-        if (!o.complete()) {
-            m.put("incomplete", o.incomplete());
-        }
-        m.put("seed", o.seed());
-        m.put("wall_ms", o.wallMillis());
-        m.put("dir", o.dir());
-        return m;
+        return new CampaignSummary.OracleEntry(
+                o.verdict().label(),
+                hazards,
+                o.complete(),
+                o.complete() ? null : o.incomplete(),
+                o.seed(),
+                o.wallMillis(),
+                o.dir());
     }
 
-    private static List<Map<String, Object>> failures(CellResult c) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<CampaignSummary.FailureEntry> failures(CellResult c) {
+        List<CampaignSummary.FailureEntry> out = new ArrayList<>();
         c.oracle()
                 .filter(o -> !o.complete())
                 .ifPresent(o -> out.add(failure(o, "oracle run incomplete: " + o.incomplete())));
@@ -167,16 +147,11 @@ public final class CampaignDocument {
                 out.add(failure(r, "exit 3: " + r.incomplete()));
             }
         }
-        out.sort(Comparator.comparingInt(f -> (Integer) f.get("run")));
+        out.sort(Comparator.comparingInt(CampaignSummary.FailureEntry::run));
         return out;
     }
 
-    private static Map<String, Object> failure(RunRecord r, String why) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run", r.run());
-        m.put("seed", r.seed());
-        m.put("dir", r.dir());
-        m.put("why", why);
-        return m;
+    private static CampaignSummary.FailureEntry failure(RunRecord r, String why) {
+        return new CampaignSummary.FailureEntry(r.run(), r.seed(), r.dir(), why);
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.memtypelab.documents.CampaignFiles;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.protocol.NodeRole;
@@ -286,17 +286,9 @@ public final class CampaignRunner {
         }
     }
 
-    /** Writes campaign.json through a temporary file, so a reader never sees half of it. */
+    /** Writes campaign.json (through a temporary file, so a reader never sees half of it). */
     private synchronized void writeCampaignJson(CampaignResult result) {
-        Path target = dir.resolve("campaign.json");
-        Path tmp = dir.resolve("campaign.json.tmp");
-        try {
-            Files.createDirectories(dir);
-            CampaignJson.write(tmp, CampaignDocument.of(result));
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        CampaignFiles.write(dir, CampaignDocument.of(result));
     }
 
     private static void joinUninterruptibly(Thread t) {

@@ -3,14 +3,14 @@ package org.memtypelab.lab.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memtypelab.core.coherency.Verdict;
+import org.memtypelab.documents.CampaignSummary;
+import org.memtypelab.documents.Documents;
 
 class CampaignDocumentTest {
 
@@ -48,7 +48,7 @@ class CampaignDocumentTest {
         CampaignResult r = result(oracle, runs, false);
 
         // through Jackson and back: the file is what users and `report` read
-        JsonNode doc = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(CampaignDocument.of(r)));
+        JsonNode doc = Documents.JSON.readTree(Documents.PRETTY.writeValueAsString(CampaignDocument.of(r)));
 
         assertThat(names(doc))
                 .containsExactly(
@@ -138,13 +138,36 @@ class CampaignDocumentTest {
     void interruptedCampaignIsPartialAndPassesWhatRan() throws Exception {
         RunRecord oracle = run(0, Verdict.HAZARD, Set.of(ALIAS), "", 50);
         CampaignResult r = result(oracle, List.of(run(1, Verdict.HAZARD, Set.of(ALIAS), "", 100)), true);
-        Map<String, Object> doc = CampaignDocument.of(r);
+        CampaignSummary doc = CampaignDocument.of(r);
 
-        assertThat(doc).containsEntry("complete", false).containsEntry("interrupted", true);
-        assertThat(doc).containsEntry("runs_done", 2).containsEntry("exit_code", 0);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cell = ((List<Map<String, Object>>) doc.get("cells")).get(0);
-        assertThat(cell).containsEntry("status", "partial");
+        assertThat(doc.complete()).isFalse();
+        assertThat(doc.interrupted()).isTrue();
+        assertThat(doc.runsDone()).isEqualTo(2);
+        assertThat(doc.exitCode()).isZero();
+        assertThat(doc.cells().get(0).status()).isEqualTo("partial");
+    }
+
+    @Test
+    void aCellWhoseOracleHasNotFinishedSaysSoWithNull() throws Exception {
+        CampaignResult r = new CampaignResult(
+                CAMPAIGN,
+                List.of(new CellResult(CAMPAIGN.cells().get(0), Optional.empty(), List.of())),
+                true,
+                1,
+                "embedded",
+                1,
+                List.of(),
+                0,
+                10);
+
+        JsonNode cell = Documents.JSON
+                .readTree(Documents.PRETTY.writeValueAsString(CampaignDocument.of(r)))
+                .get("cells")
+                .get(0);
+
+        assertThat(cell.has("oracle")).isTrue();
+        assertThat(cell.get("oracle").isNull()).isTrue();
+        assertThat(cell.get("status").asText()).isEqualTo("partial");
     }
 
     @Test

@@ -1,10 +1,11 @@
 package org.memtypelab.lab.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.memtypelab.documents.CampaignSummary;
+import org.memtypelab.documents.Documents;
 
 /**
  * The report page of a campaign: its settings and totals, then the matrix (SCENARIOS.md "Campaign spec"): one row
@@ -27,23 +28,23 @@ final class CampaignReport {
     private CampaignReport() {}
 
     /** Renders the page; {@code runs} holds each cell's run directories by cell id. */
-    static String render(JsonNode campaign, Map<String, List<RunLink>> runs) {
-        String name = campaign.path("campaign").asText("(unnamed campaign)");
+    static String render(CampaignSummary campaign, Map<String, List<RunLink>> runs) {
+        String name = or(campaign.name(), "(unnamed campaign)");
         Html h = new Html().head(name + " - memtype-lab campaign");
         header(h, campaign);
         h.el("h2", "", "Matrix");
         legend(h);
-        matrix(h, campaign.path("cells"), runs);
-        failures(h, campaign.path("cells"), runs);
+        matrix(h, campaign.cells(), runs);
+        failures(h, campaign.cells(), runs);
         return h.finish();
     }
 
     /** The verdict most completed runs reached; a tie goes to the worse verdict; empty without completed runs. */
-    static String dominant(JsonNode verdicts) {
+    static String dominant(Map<String, Integer> verdicts) {
         String best = "";
         int most = 0;
         for (String v : VERDICTS) {
-            int n = verdicts.path(v).asInt();
+            int n = countOf(verdicts, v);
             if (n > 0 && n >= most) {
                 best = v;
                 most = n;
@@ -52,58 +53,55 @@ final class CampaignReport {
         return best;
     }
 
-    private static void header(Html h, JsonNode c) {
-        h.open("h1", "").text("campaign " + c.path("campaign").asText()).close("h1");
-        String description = c.path("description").asText("");
+    private static void header(Html h, CampaignSummary c) {
+        h.open("h1", "").text("campaign " + or(c.name(), "")).close("h1");
+        String description = or(c.description(), "");
         if (!description.isEmpty()) {
             h.el("p", "muted", description);
         }
         h.open("dl", "facts");
-        h.fact("base scenario", c.path("base").asText());
-        h.fact("spec", c.path("spec").asText());
-        h.fact(
-                "seed, nodes, parallel",
-                c.path("seed").asText() + ", " + c.path("nodes").asText() + ", "
-                        + c.path("parallel").asText());
-        JsonNode f = c.path("faults");
+        h.fact("base scenario", or(c.base(), ""));
+        h.fact("spec", or(c.spec(), ""));
+        h.fact("seed, nodes, parallel", c.seed() + ", " + or(c.nodes(), "") + ", " + c.parallel());
+        CampaignSummary.FaultsEntry f = c.faults() == null ? new CampaignSummary.FaultsEntry(0, 0, 0, 0) : c.faults();
         h.fact(
                 "random faults",
-                "messages " + f.path("messages").asText() + ", kills "
-                        + f.path("kills").asText() + ", partitions "
-                        + f.path("partitions").asText() + ", "
-                        + f.path("runs_per_cell").asText() + " runs per cell");
+                "messages " + f.messages() + ", kills " + f.kills() + ", partitions " + f.partitions() + ", "
+                        + f.runsPerCell() + " runs per cell");
         h.el("dt", "", "runs").open("dd", "");
-        h.text(c.path("runs_done").asText() + " of " + c.path("runs_planned").asText() + " done, ");
-        if (c.path("complete").asBoolean()) {
+        h.text(c.runsDone() + " of " + c.runsPlanned() + " done, ");
+        if (c.complete()) {
             h.el("span", "ok", "complete");
         } else {
-            h.el("span", "bad", c.path("interrupted").asBoolean() ? "interrupted" : "incomplete");
+            h.el("span", "bad", c.interrupted() ? "interrupted" : "incomplete");
         }
-        h.text(", " + c.path("wall_ms").asLong() / 1000.0 + " s").close("dd");
-        JsonNode cl = c.path("clusters");
+        h.text(", " + c.wallMs() / 1000.0 + " s").close("dd");
+        CampaignSummary.ClustersEntry cl =
+                c.clusters() == null ? new CampaignSummary.ClustersEntry(0, 0, List.of()) : c.clusters();
         h.fact(
                 "clusters",
-                cl.path("formed").asText() + " formed, " + cl.path("restarts").asText() + " restarts"
-                        + (cl.path("errors").isEmpty() ? "" : ", errors: " + cl.path("errors")));
-        JsonNode t = c.path("totals");
+                cl.formed() + " formed, " + cl.restarts() + " restarts"
+                        + (cl.errors().isEmpty() ? "" : ", errors: " + json(cl.errors())));
+        CampaignSummary.TotalsEntry t = c.totals() == null
+                ? new CampaignSummary.TotalsEntry(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0)
+                : c.totals();
         h.el("dt", "", "verdicts").open("dd", "");
         for (String v : VERDICTS) {
-            h.badge(v, false).text(" " + t.path("verdicts").path(v).asInt() + "  ");
+            h.badge(v, false).text(" " + countOf(t.verdicts(), v) + "  ");
         }
         h.close("dd");
         h.el("dt", "", "cells").open("dd", "");
-        h.text(t.path("cells").asText() + " (" + t.path("cells_run").asText() + " run, "
-                + t.path("cells_skipped").asText() + " skipped, ");
-        count(h, t.path("cells_failed").asInt(), "failed");
+        h.text(t.cells() + " (" + t.cellsRun() + " run, " + t.cellsSkipped() + " skipped, ");
+        count(h, t.cellsFailed(), "failed");
         h.text(")").close("dd");
         h.el("dt", "", "against the oracle").open("dd", "");
-        count(h, t.path("missed").asInt(), "missed");
+        count(h, t.missed(), "missed");
         h.text(", ");
-        count(h, t.path("false").asInt(), "false");
+        count(h, t.falseHazards(), "false");
         h.text(", ");
-        count(h, t.path("exit3").asInt(), "exit-3");
+        count(h, t.exit3(), "exit-3");
         h.close("dd");
-        int exit = c.path("exit_code").asInt();
+        int exit = c.exitCode();
         h.el("dt", "", "exit code").el("dd", exit == 0 ? "ok" : "bad", exit);
         h.close("dl");
     }
@@ -120,11 +118,10 @@ final class CampaignReport {
         h.text("; each run links to its report (black: exit 3).").close("p");
     }
 
-    private static void matrix(Html h, JsonNode cells, Map<String, List<RunLink>> runs) {
+    private static void matrix(Html h, List<CampaignSummary.CellEntry> cells, Map<String, List<RunLink>> runs) {
         List<String> keys = new ArrayList<>();
-        for (JsonNode cell : cells) {
-            for (Iterator<String> it = cell.path("values").fieldNames(); it.hasNext(); ) {
-                String k = it.next();
+        for (CampaignSummary.CellEntry cell : cells) {
+            for (String k : cell.values().keySet()) {
                 if (!keys.contains(k)) {
                     keys.add(k);
                 }
@@ -142,43 +139,42 @@ final class CampaignReport {
                 .raw("<th class=\"num\">exit 3</th><th class=\"num\">mean ms</th><th class=\"num\">p99 ms</th>")
                 .raw("</tr></thead>\n");
         int columns = 1 + keys.size() + 2 + VERDICTS.size() + 6;
-        for (JsonNode cell : cells) {
+        for (CampaignSummary.CellEntry cell : cells) {
             h.raw("<tbody>");
-            row(h, cell, keys, runs.getOrDefault(cell.path("cell").asText(), List.of()), columns);
+            row(h, cell, keys, runs.getOrDefault(or(cell.cell(), ""), List.of()), columns);
             h.raw("</tbody>\n");
         }
         h.raw("</table>");
     }
 
     /** The cell's row of counts, then a row of links to its runs, both coloured by its dominant verdict. */
-    private static void row(Html h, JsonNode cell, List<String> keys, List<RunLink> runs, int columns) {
-        String id = cell.path("cell").asText();
-        boolean skipped = cell.path("status").asText().equals("skipped");
-        String dominant = dominant(cell.path("verdicts"));
-        String look = skipped ? "skipped" : dominant.isEmpty() ? "none" : dominant;
+    private static void row(
+            Html h, CampaignSummary.CellEntry cell, List<String> keys, List<RunLink> runs, int columns) {
+        String id = or(cell.cell(), "");
+        CampaignSummary.PlayedCell played = cell instanceof CampaignSummary.PlayedCell p ? p : null;
+        String dominant = played == null ? "" : dominant(played.verdicts());
+        String look = played == null ? "skipped" : dominant.isEmpty() ? "none" : dominant;
         h.raw("<tr id=\"cell-" + Html.escape(Html.cls(id)) + "\" class=\"row-" + look + "\">");
         h.el("td", "mono", id);
         for (String k : keys) {
-            JsonNode v = cell.path("values").path(k);
-            h.el("td", "mono", v.isMissingNode() ? "" : v.isTextual() ? v.asText() : v.toString());
+            Object v = cell.values().get(k);
+            h.el("td", "mono", !cell.values().containsKey(k) ? "" : v instanceof String s ? s : json(v));
         }
-        if (skipped) {
+        if (cell instanceof CampaignSummary.SkippedCell skipped) {
             int span = columns - keys.size() - 2;
-            h.el("td", "", "skipped")
-                    .raw("<td colspan=\"" + span + "\">")
-                    .text(cell.path("reason").asText());
+            h.el("td", "", "skipped").raw("<td colspan=\"" + span + "\">").text(or(skipped.reason(), ""));
             h.raw("</td></tr>\n");
             return;
         }
-        String status = cell.path("status").asText();
+        String status = or(played.status(), "");
         h.el("td", status.equals("passed") ? "ok" : status.equals("partial") ? "" : "bad", status);
         h.open("td", "");
         RunLink oracle =
                 runs.stream().filter(r -> r.name().equals("oracle")).findFirst().orElse(null);
-        JsonNode o = cell.path("oracle");
-        if (o.isObject()) {
-            h.badge(o.path("verdict").asText("unknown"), false);
-            if (!o.path("complete").asBoolean(true)) {
+        CampaignSummary.OracleEntry o = played.oracle();
+        if (o != null) {
+            h.badge(or(o.verdict(), "unknown"), false);
+            if (!o.complete()) {
                 h.text(" ").el("span", "bad", "exit 3");
             }
         } else if (oracle != null && !oracle.verdict().isEmpty()) {
@@ -195,21 +191,17 @@ final class CampaignReport {
         }
         h.close("td");
         for (String v : VERDICTS) {
-            int n = cell.path("verdicts").path(v).asInt();
+            int n = countOf(played.verdicts(), v);
             h.el("td", v.equals(dominant) ? "num dom" : "num", n == 0 ? "" : n);
         }
         h.open("td", "");
-        for (Iterator<Map.Entry<String, JsonNode>> it = cell.path("hazards").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            h.el("div", "haz", e.getKey() + " (" + e.getValue().asText() + ")");
-        }
+        played.hazards().forEach((hazard, n) -> h.el("div", "haz", hazard + " (" + n + ")"));
         h.close("td");
-        for (String k : List.of("missed", "false", "exit3")) {
-            int n = cell.path(k).asInt();
+        for (int n : new int[] {played.missed(), played.falseHazards(), played.exit3()}) {
             h.el("td", n == 0 ? "num" : "num hot", n);
         }
-        h.el("td", "num", cell.path("mean_ms").asText());
-        h.el("td", "num", cell.path("p99_ms").asText());
+        h.el("td", "num", played.meanMs());
+        h.el("td", "num", played.p99Ms());
         h.raw("</tr>\n<tr class=\"row-" + look + " runs\"><td colspan=\"" + columns + "\">");
         h.open("div", "chips");
         long faulty = runs.stream().filter(r -> !r.name().equals("oracle")).count();
@@ -232,17 +224,21 @@ final class CampaignReport {
         h.close("div").close("td").raw("</tr>\n");
     }
 
-    private static void failures(Html h, JsonNode cells, Map<String, List<RunLink>> runs) {
-        List<JsonNode> failing = new ArrayList<>();
-        cells.forEach(c -> c.path("failures").forEach(failing::add));
+    private static void failures(Html h, List<CampaignSummary.CellEntry> cells, Map<String, List<RunLink>> runs) {
+        List<CampaignSummary.FailureEntry> failing = new ArrayList<>();
+        for (CampaignSummary.CellEntry c : cells) {
+            if (c instanceof CampaignSummary.PlayedCell played) {
+                failing.addAll(played.failures());
+            }
+        }
         h.el("h2", "", "Failures");
         if (failing.isEmpty()) {
             h.el("p", "muted", "No run missed an oracle hazard, reported a false one, or failed to complete.");
             return;
         }
         h.open("table", "").headerRow("run", "seed", "why");
-        for (JsonNode f : failing) {
-            String dir = f.path("dir").asText();
+        for (CampaignSummary.FailureEntry f : failing) {
+            String dir = or(f.dir(), "");
             String link = runs.values().stream()
                     .flatMap(List::stream)
                     .filter(r -> r.link().startsWith(dir + "/"))
@@ -250,10 +246,28 @@ final class CampaignReport {
                     .findFirst()
                     .orElse(dir);
             h.raw("<tr>").open("td", "mono").link(link, dir).close("td");
-            h.el("td", "mono", f.path("seed").asText())
-                    .el("td", "", f.path("why").asText())
-                    .raw("</tr>");
+            h.el("td", "mono", f.seed()).el("td", "", or(f.why(), "")).raw("</tr>");
         }
         h.close("table");
+    }
+
+    /** A count from a verdict map; 0 when absent. */
+    private static int countOf(Map<String, Integer> counts, String key) {
+        Integer n = counts.get(key);
+        return n == null ? 0 : n;
+    }
+
+    /** A value as one line of JSON, as campaign.json has it. */
+    private static String json(Object value) {
+        try {
+            return Documents.JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a campaign.json value does not write as JSON: " + value, e);
+        }
+    }
+
+    /** A field a document may lack: null when it does. */
+    private static String or(String s, String absent) {
+        return s == null ? absent : s;
     }
 }

@@ -2,7 +2,7 @@ package org.memtypelab.lab.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.memtypelab.documents.CampaignFiles;
+import org.memtypelab.documents.CampaignSummary;
 import org.memtypelab.documents.RunFiles;
+import org.memtypelab.documents.RunResult;
 
 /**
  * Writes {@code report.html} into a run directory (result.json, history.jsonl, scenario.yaml) or a campaign
@@ -40,7 +44,6 @@ public final class HtmlReport {
     public record Rejected(String reason) implements Outcome {}
 
     static final String FILE = "report.html";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private HtmlReport() {}
@@ -51,7 +54,7 @@ public final class HtmlReport {
             return new Rejected(dir + ": no such directory");
         }
         try {
-            if (Files.isRegularFile(dir.resolve("campaign.json"))) {
+            if (Files.isRegularFile(dir.resolve(CampaignFiles.FILE))) {
                 return writeCampaign(dir);
             }
             if (Files.isRegularFile(dir.resolve("result.json"))) {
@@ -74,20 +77,17 @@ public final class HtmlReport {
     }
 
     /** Writes a run's page and returns its result document. */
-    private static JsonNode writeRunPage(Path dir, Map<Path, Scenario> scenarios) throws IOException {
-        JsonNode result = JSON.readTree(dir.resolve("result.json").toFile());
-        if (result == null || !result.isObject()) {
-            throw new IOException("result.json is not a JSON object");
-        }
+    private static RunResult writeRunPage(Path dir, Map<Path, Scenario> scenarios) throws IOException {
+        RunResult result = read(() -> RunFiles.readResult(dir), "result.json");
         Path yamlFile = dir.resolve("scenario.yaml");
         String campaignLink = "";
-        if (result.path("campaign").isObject()) {
+        if (result.campaign() != null) {
             // a campaign run: runs/<cell>/<run>/, with the cell's scenario.yaml one level up
             if (!Files.isRegularFile(yamlFile) && dir.toAbsolutePath().getParent() != null) {
                 yamlFile = dir.toAbsolutePath().getParent().resolve("scenario.yaml");
             }
             Path campaignDir = ancestor(dir, 3);
-            if (campaignDir != null && Files.isRegularFile(campaignDir.resolve("campaign.json"))) {
+            if (campaignDir != null && Files.isRegularFile(campaignDir.resolve(CampaignFiles.FILE))) {
                 campaignLink = "../../../" + FILE;
             }
         }
@@ -98,16 +98,36 @@ public final class HtmlReport {
         return result;
     }
 
-    private static Outcome writeCampaign(Path dir) throws IOException {
-        JsonNode campaign = JSON.readTree(dir.resolve("campaign.json").toFile());
-        if (!campaign.isObject()) {
-            return new Rejected(dir + ": campaign.json is not a JSON object");
+    /**
+     * A document read by {@code reader}; its syntax error as a {@link JsonProcessingException}, and a file that is
+     * not a JSON object (empty, an array, {@code null}) as an {@link IOException} naming it.
+     */
+    private static <T> T read(Supplier<T> reader, String file) throws IOException {
+        T doc;
+        try {
+            doc = reader.get();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof MismatchedInputException m
+                    && m.getPath().isEmpty()) {
+                throw new IOException(file + " is not a JSON object", m);
+            }
+            throw e.getCause();
         }
+        if (doc == null) {
+            throw new IOException(file + " is not a JSON object");
+        }
+        return doc;
+    }
+
+    private static Outcome writeCampaign(Path dir) throws IOException {
+        CampaignSummary campaign = read(() -> CampaignFiles.read(dir), CampaignFiles.FILE);
         Map<String, Path> cellDirs = new LinkedHashMap<>();
-        for (JsonNode cell : campaign.path("cells")) {
-            String rel = cell.path("dir").asText("");
-            if (!rel.isEmpty() && Files.isDirectory(dir.resolve(rel))) {
-                cellDirs.put(cell.path("cell").asText(), dir.resolve(rel));
+        for (CampaignSummary.CellEntry cell : campaign.cells()) {
+            if (cell instanceof CampaignSummary.PlayedCell played
+                    && played.dir() != null
+                    && !played.dir().isEmpty()
+                    && Files.isDirectory(dir.resolve(played.dir()))) {
+                cellDirs.put(played.cell(), dir.resolve(played.dir()));
             }
         }
         List<Path> runDirs = new ArrayList<>();
@@ -147,12 +167,9 @@ public final class HtmlReport {
         String rel = campaignDir.relativize(run).toString().replace('\\', '/');
         String name = run.getFileName().toString();
         try {
-            JsonNode result = writeRunPage(run, scenarios);
+            RunResult result = writeRunPage(run, scenarios);
             return new CampaignReport.RunLink(
-                    name,
-                    rel + "/" + FILE,
-                    result.path("verdict").asText(""),
-                    result.path("complete").asBoolean(false));
+                    name, rel + "/" + FILE, result.verdict() == null ? "" : result.verdict(), result.complete());
         } catch (IOException | RuntimeException e) {
             return new CampaignReport.RunLink(name, rel + "/", "", true);
         }

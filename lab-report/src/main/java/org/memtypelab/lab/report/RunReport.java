@@ -1,14 +1,16 @@
 package org.memtypelab.lab.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.RunResult;
 
 /**
  * The report page of one run: what result.json says (verdict, mappings, hazards with witnesses, migration, expect,
@@ -22,7 +24,7 @@ final class RunReport {
      * @param campaignReport relative link to the campaign's report, empty outside a campaign
      */
     record Input(
-            JsonNode result,
+            RunResult result,
             List<HistoryEntry> history,
             String scenarioYaml,
             String description,
@@ -31,17 +33,17 @@ final class RunReport {
     private RunReport() {}
 
     static String render(Input in) {
-        JsonNode r = in.result();
-        String scenario = r.path("scenario").asText("(unnamed scenario)");
-        String verdict = r.path("verdict").asText("unknown");
+        RunResult r = in.result();
+        String scenario = or(r.scenario(), "(unnamed scenario)");
+        String verdict = or(r.verdict(), "unknown");
         Html h = new Html().head(scenario + " - " + verdict + " - memtype-lab run");
         header(h, in, scenario, verdict);
-        mappings(h, r.path("mappings"));
-        hazards(h, r.path("hazards"));
+        mappings(h, list(r.mappings()));
+        hazards(h, list(r.hazards()));
         checks(h, r);
         Map<Integer, String> stepKinds = new HashMap<>();
         Set<Integer> failed = new HashSet<>();
-        steps(h, r.path("steps"), stepKinds, failed);
+        steps(h, list(r.steps()), stepKinds, failed);
         h.el("h2", "", "Timeline");
         h.el(
                 "p",
@@ -67,67 +69,53 @@ final class RunReport {
         if (!in.description().isEmpty()) {
             h.el("p", "muted", in.description());
         }
-        JsonNode r = in.result();
+        RunResult r = in.result();
         h.open("dl", "facts");
-        h.fact("seed", r.path("seed").asText());
-        h.fact("nodes", r.path("nodes").asText());
-        boolean complete = r.path("complete").asBoolean(false);
+        h.fact("seed", String.valueOf(r.seed()));
+        h.fact("nodes", or(r.nodes(), ""));
         h.el("dt", "", "run").open("dd", "");
-        if (complete) {
+        if (r.complete()) {
             h.el("span", "ok", "complete");
         } else {
             h.el("span", "bad", "incomplete (exit 3)");
-            String why = r.path("incomplete").asText("");
+            String why = or(r.incomplete(), "");
             if (!why.isEmpty()) {
                 h.text(": " + why);
             }
         }
         h.close("dd");
-        expect(h, r.path("expect"));
-        if (r.has("wall_ms")) {
-            h.fact("wall time", r.path("wall_ms").asLong() + " ms");
-        }
-        JsonNode c = r.path("campaign");
-        if (c.isObject()) {
-            h.fact(
-                    "campaign",
-                    c.path("name").asText() + ", cell " + c.path("cell").asText() + ", run "
-                            + c.path("run").asText());
+        expect(h, r.expect());
+        h.fact("wall time", r.wallMs() + " ms");
+        RunResult.CampaignRun c = r.campaign();
+        if (c != null) {
+            h.fact("campaign", or(c.name(), "") + ", cell " + or(c.cell(), "") + ", run " + or(c.run(), ""));
         }
         h.close("dl");
     }
 
-    private static void mappings(Html h, JsonNode mappings) {
+    private static void mappings(Html h, List<RunResult.MappingEntry> mappings) {
         h.el("h2", "", "Mappings");
         if (mappings.isEmpty()) {
             h.el("p", "muted", "No mappings reported (the monitor gave no report, or no buffer was mapped).");
             return;
         }
-        Map<String, List<JsonNode>> byBuffer = new LinkedHashMap<>();
-        for (JsonNode m : mappings) {
-            byBuffer.computeIfAbsent(m.path("buffer").asText(), b -> new ArrayList<>())
-                    .add(m);
+        Map<String, List<RunResult.MappingEntry>> byBuffer = new LinkedHashMap<>();
+        for (RunResult.MappingEntry m : mappings) {
+            byBuffer.computeIfAbsent(or(m.buffer(), ""), b -> new ArrayList<>()).add(m);
         }
-        byBuffer.forEach((buffer, list) -> {
+        byBuffer.forEach((buffer, entries) -> {
             h.open("h3", "").text("buffer ").el("code", "", buffer).close("h3");
             h.open("table", "").headerRow("who", "type", "EPT leaf", "dereferenced");
-            for (JsonNode m : list) {
-                h.raw("<tr>").el("td", "", m.path("who").asText());
-                String type = m.has("snoop")
-                        ? (m.path("snoop").asBoolean() ? "dma, snoop" : "dma, no snoop")
-                        : m.path("type").asText();
-                if (m.has("why")) {
-                    type += " (" + m.path("why").asText() + ")";
+            for (RunResult.MappingEntry m : entries) {
+                h.raw("<tr>").el("td", "", or(m.who(), ""));
+                String type = m.snoop() != null ? (m.snoop() ? "dma, snoop" : "dma, no snoop") : or(m.type(), "");
+                if (m.why() != null) {
+                    type += " (" + m.why() + ")";
                 }
                 h.el("td", "mono", type);
-                JsonNode ept = m.path("ept");
-                h.el(
-                        "td",
-                        "mono",
-                        ept.isObject()
-                                ? ept.path("type").asText() + (ept.path("ipat").asBoolean() ? " +IPAT" : " (IPAT=0)")
-                                : "");
-                boolean deref = m.path("dereferenced").asBoolean(true);
+                RunResult.EptEntry ept = m.ept();
+                h.el("td", "mono", ept != null ? or(ept.type(), "") + (ept.ipat() ? " +IPAT" : " (IPAT=0)") : "");
+                boolean deref = m.dereferenced() == null || m.dereferenced();
                 h.el("td", deref ? "" : "muted", deref ? "yes" : "no (exists only for KVM)");
                 h.raw("</tr>");
             }
@@ -135,19 +123,19 @@ final class RunReport {
         });
     }
 
-    private static void hazards(Html h, JsonNode hazards) {
+    private static void hazards(Html h, List<RunResult.HazardEntry> hazards) {
         h.el("h2", "", "Hazards");
         if (hazards.isEmpty()) {
             h.el("p", "muted", "No hazards.");
             return;
         }
         h.open("table", "").headerRow("buffer", "kind", "between", "types", "step", "witness");
-        for (JsonNode z : hazards) {
-            h.raw("<tr>").el("td", "mono", z.path("buffer").asText());
-            h.el("td", "bad", z.path("kind").asText());
-            h.el("td", "", join(z.path("between"), " / "));
-            h.el("td", "mono", join(z.path("types"), " / "));
-            int step = z.path("step").asInt();
+        for (RunResult.HazardEntry z : hazards) {
+            h.raw("<tr>").el("td", "mono", or(z.buffer(), ""));
+            h.el("td", "bad", or(z.kind(), ""));
+            h.el("td", "", String.join(" / ", list(z.between())));
+            h.el("td", "mono", String.join(" / ", list(z.types())));
+            int step = z.step();
             h.open("td", "num");
             if (step > 0) {
                 h.link("#step-" + step, step);
@@ -155,133 +143,138 @@ final class RunReport {
                 h.text("-");
             }
             h.close("td");
-            h.el("td", "witness", z.path("witness").asText());
+            h.el("td", "witness", or(z.witness(), ""));
             h.raw("</tr>");
         }
         h.close("table");
     }
 
-    private static void expect(Html h, JsonNode expect) {
+    private static void expect(Html h, RunResult.ExpectEntry expect) {
         h.el("dt", "", "expect").open("dd", "");
-        if (expect.path("held").asBoolean(true)) {
+        if (expect == null || expect.held()) {
             h.el("span", "ok", "held");
         } else {
             h.el("span", "bad", "did not hold:").open("ul", "");
-            for (JsonNode f : expect.path("failures")) {
-                h.el("li", "", f.asText());
+            for (String f : list(expect.failures())) {
+                h.el("li", "", f);
             }
             h.close("ul");
         }
         h.close("dd");
     }
 
-    private static void checks(Html h, JsonNode r) {
+    private static void checks(Html h, RunResult r) {
         h.el("h2", "", "Migration, faults, truth");
         h.open("dl", "facts");
-        JsonNode mig = r.path("migration");
-        String reason = mig.path("reason").asText("");
-        h.fact("migration", mig.path("status").asText("-") + (reason.isEmpty() ? "" : ": " + reason));
-        expect(h, r.path("expect"));
-        h.fact("faults", faults(r.path("faults")));
-        JsonNode plan = r.path("campaign").path("fault_plan");
-        if (plan.isArray() && !plan.isEmpty()) {
+        RunResult.MigrationEntry mig = r.migration();
+        String status = mig == null ? "-" : or(mig.status(), "-");
+        String reason = mig == null ? "" : or(mig.reason(), "");
+        h.fact("migration", status + (reason.isEmpty() ? "" : ": " + reason));
+        expect(h, r.expect());
+        h.fact("faults", faults(r.faults()));
+        List<RunResult.PlannedFault> plan =
+                r.campaign() == null ? List.of() : list(r.campaign().faultPlan());
+        if (!plan.isEmpty()) {
             h.el("dt", "", "fault plan").open("dd", "mono");
-            for (JsonNode a : plan) {
-                h.text(a.toString()).raw("<br>");
+            for (RunResult.PlannedFault a : plan) {
+                h.text(json(a)).raw("<br>");
             }
             h.close("dd");
         }
-        JsonNode lost = r.path("nodes_lost");
-        h.fact("nodes lost", lost.isEmpty() ? "none" : join(lost, ", "));
-        truth(h, r.path("truth"));
-        JsonNode monitor = r.path("monitor");
-        if (monitor.isObject()) {
-            JsonNode unobserved = monitor.path("unobserved");
+        List<String> lost = list(r.nodesLost());
+        h.fact("nodes lost", lost.isEmpty() ? "none" : String.join(", ", lost));
+        truth(h, r.truth());
+        RunResult.MonitorEntry monitor = r.monitor();
+        if (monitor != null) {
+            List<?> unobserved = list(monitor.unobserved());
             h.fact(
                     "monitor",
-                    monitor.path("events").asText() + " events"
-                            + (unobserved.isEmpty()
-                                    ? ", saw everything"
-                                    : ", could not observe: " + join(unobserved, "; ")));
+                    monitor.events() + " events"
+                            + (unobserved.isEmpty() ? ", saw everything" : ", could not observe: " + join(unobserved)));
         }
-        JsonNode notes = r.path("notes");
-        if (notes.isArray() && !notes.isEmpty()) {
+        List<String> notes = list(r.notes());
+        if (!notes.isEmpty()) {
             h.el("dt", "", "notes").open("dd", "").open("ul", "");
-            for (JsonNode n : notes) {
-                h.el("li", "", n.isTextual() ? n.asText() : n.toString());
+            for (String n : notes) {
+                h.el("li", "", n);
             }
             h.close("ul").close("dd");
         }
         h.close("dl");
     }
 
-    private static void truth(Html h, JsonNode t) {
+    private static void truth(Html h, RunResult.TruthEntry t) {
         h.el("dt", "", "truth").open("dd", "");
-        if (!t.isObject()) {
+        if (t == null) {
             h.el("span", "muted", "not compared (no trace-truth comparison in result.json)");
         } else {
-            JsonNode missed = t.path("missed");
-            JsonNode falseOnes = t.path("false");
-            h.text("from the traces: ")
-                    .badge(t.path("verdict").asText("unknown"), false)
-                    .text("; ");
+            List<RunResult.HazardEntry> missed = list(t.missed());
+            List<RunResult.HazardEntry> falseOnes = list(t.falseAlarms());
+            h.text("from the traces: ").badge(or(t.verdict(), "unknown"), false).text("; ");
             h.el("span", missed.isEmpty() ? "ok" : "bad", "missed " + missed.size());
-            h.text(missed.isEmpty() ? "" : " (" + join(missed, "; ") + ")").text(", ");
+            h.text(missed.isEmpty() ? "" : " (" + join(missed) + ")").text(", ");
             h.el("span", falseOnes.isEmpty() ? "ok" : "bad", "false " + falseOnes.size());
-            h.text(falseOnes.isEmpty() ? "" : " (" + join(falseOnes, "; ") + ")");
+            h.text(falseOnes.isEmpty() ? "" : " (" + join(falseOnes) + ")");
         }
         h.close("dd");
     }
 
-    private static String faults(JsonNode f) {
-        StringBuilder b = new StringBuilder();
-        b.append(f.path("injected").asInt())
-                .append(" injected of ")
-                .append(f.path("planned").asInt())
-                .append(" planned");
-        for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().equals("injected") && !e.getKey().equals("planned")) {
-                b.append(", ")
-                        .append(e.getKey())
-                        .append(' ')
-                        .append(e.getValue().asText());
-            }
+    private static String faults(RunResult.FaultCounts f) {
+        if (f == null) {
+            return "0 injected of 0 planned";
         }
+        StringBuilder b = new StringBuilder();
+        b.append(f.injected()).append(" injected of ").append(f.planned()).append(" planned");
+        f.byKind().forEach((kind, n) -> b.append(", ").append(kind).append(' ').append(n));
         return b.toString();
     }
 
-    private static void steps(Html h, JsonNode steps, Map<Integer, String> kinds, Set<Integer> failed) {
+    private static void steps(
+            Html h, List<RunResult.StepEntry> steps, Map<Integer, String> kinds, Set<Integer> failed) {
         h.el("h2", "", "Steps");
         if (steps.isEmpty()) {
             h.el("p", "muted", "No step ran.");
             return;
         }
         h.open("table", "").headerRow("n", "kind", "node", "ok", "errno", "detail");
-        for (JsonNode s : steps) {
-            int n = s.path("n").asInt();
-            boolean ok = s.path("ok").asBoolean(true);
-            kinds.put(n, s.path("kind").asText());
+        for (RunResult.StepEntry s : steps) {
+            int n = s.n();
+            boolean ok = s.ok();
+            kinds.put(n, or(s.kind(), ""));
             if (!ok) {
                 failed.add(n);
             }
             h.raw("<tr>").open("td", "num").link("#step-" + n, n).close("td");
-            h.el("td", "", s.path("kind").asText());
-            h.el("td", "", s.path("node").asText(""));
+            h.el("td", "", or(s.kind(), ""));
+            h.el("td", "", or(s.node(), ""));
             h.el("td", ok ? "ok" : "bad", ok ? "yes" : "no");
-            String errno = s.path("errno").asText("");
+            String errno = or(s.errno(), "");
             h.el("td", errno.isEmpty() || errno.equals("0") ? "mono" : "mono bad", errno);
-            h.el("td", "", s.path("detail").asText(""));
+            h.el("td", "", or(s.detail(), ""));
             h.raw("</tr>");
         }
         h.close("table");
     }
 
-    private static String join(JsonNode array, String sep) {
-        StringBuilder b = new StringBuilder();
-        for (JsonNode x : array) {
-            b.append(b.length() == 0 ? "" : sep).append(x.isTextual() ? x.asText() : x.toString());
+    /** Objects as one line of JSON each (as result.json has them), separated by {@code "; "}. */
+    private static String join(List<?> objects) {
+        return objects.stream().map(RunReport::json).collect(Collectors.joining("; "));
+    }
+
+    private static String json(Object o) {
+        try {
+            return Documents.JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a document's part does not write as JSON: " + o, e);
         }
-        return b.toString();
+    }
+
+    /** A field a document may lack: null when it does. */
+    private static String or(String s, String absent) {
+        return s == null ? absent : s;
+    }
+
+    private static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
     }
 }

@@ -7,14 +7,16 @@ import static org.memtypelab.lab.report.RunDirFixture.result;
 import static org.memtypelab.lab.report.RunDirFixture.run;
 import static org.memtypelab.lab.report.RunDirFixture.write;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.memtypelab.documents.Documents;
 
 /** The campaign page: a matrix of cells coloured by verdict, linking every run's own report. */
 class CampaignReportTest {
@@ -186,6 +188,8 @@ class CampaignReportTest {
                 "{\"consistent\":0,\"hazard\":0}                | ''"
             })
     void dominantVerdictIsTheMostCommonAndATieGoesToTheWorse(String counts, String expected) throws Exception {
-        assertThat(CampaignReport.dominant(new ObjectMapper().readTree(counts))).isEqualTo(expected);
+        Map<String, Integer> verdicts = Documents.JSON.readValue(counts, new TypeReference<>() {});
+
+        assertThat(CampaignReport.dominant(verdicts)).isEqualTo(expected);
     }
 }

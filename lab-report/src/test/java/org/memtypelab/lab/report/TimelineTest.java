@@ -56,9 +56,8 @@ class TimelineTest {
 
     @Test
     void nodesBeyondTheFiveGetTheirOwnColumnAfterThem() throws Exception {
-        Timeline t = timeline(
-                "{\"node\":\"monitor\",\"incarnation\":1,\"lamport\":3,\"step\":2,\"kind\":\"decide\","
-                        + "\"detail\":\"asked kvm-node to resend [4]\"}");
+        Timeline t = timeline("{\"node\":\"monitor\",\"incarnation\":1,\"lamport\":3,\"step\":2,\"kind\":\"decide\","
+                + "\"detail\":\"asked kvm-node to resend [4]\"}");
 
         assertThat(t.nodes())
                 .containsExactly("kvm-node", "qemu-node", "gpu-process-node", "migration-node", "conductor", "monitor");
