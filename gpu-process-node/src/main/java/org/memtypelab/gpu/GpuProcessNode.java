@@ -1,15 +1,14 @@
 package org.memtypelab.gpu;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.gpu.DmaBuf;
 import org.memtypelab.core.gpu.GpuProcessModel;
-import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.GpuProtocol.Allocate;
 import org.memtypelab.protocol.node.GpuProtocol.Export;
@@ -18,41 +17,32 @@ import org.memtypelab.protocol.node.GpuProtocol.RendererAccess;
 import org.memtypelab.protocol.node.GpuProtocol.SaveBlobs;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeActor;
 import org.memtypelab.runtime.NodeJournal;
-import org.memtypelab.runtime.NodeLife;
 import org.memtypelab.runtime.NodeRun;
 import org.memtypelab.runtime.NodeShell;
 
 /** gpu-process-node: the vhost-user-gpu / virglrenderer process, a thin shell around {@link GpuProcessModel}. */
-public final class GpuProcessNode {
+public final class GpuProcessNode extends NodeActor<GpuProtocol.Command> {
 
     public static final String NODE = "gpu-process-node";
 
-    private final NodeJournal journal;
-    private final NodeControl control;
-    private final NodeLife<GpuProtocol.Command> life;
-
     public static Behavior<GpuProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.setup(ctx -> {
-            ctx.getSystem().receptionist().tell(Receptionist.register(GpuProtocol.GPU_KEY, ctx.getSelf()));
-            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
-            return new GpuProcessNode(journal, ctx.getSelf().narrow()).life.supervised();
-        });
+        return start(GpuProtocol.GPU_KEY, NODE, incarnation, monitor, GpuProcessNode::new);
     }
 
-    private GpuProcessNode(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
-        this.journal = journal;
-        this.control = new NodeControl(NODE, journal, self);
-        this.life = new NodeLife<>(journal, this::idle);
+    private GpuProcessNode(NodeJournal journal, ActorRef<GpuProtocol.Command> self) {
+        super(journal, self.narrow());
     }
 
     /** No run set up: every step is refused. */
-    private Behavior<GpuProtocol.Command> idle() {
-        return common().onMessage(NodeCommand.NewPeers.class, control::newPeers)
+    @Override
+    protected Behavior<GpuProtocol.Command> idle() {
+        return common(peers -> {})
                 .onMessage(GpuProtocol.Step.class, control::refuse)
                 .build();
     }
@@ -60,7 +50,7 @@ public final class GpuProcessNode {
     /** A run's GPU process: every step is a call on the run's model. */
     private Behavior<GpuProtocol.Command> ready(NodeRun<GpuProcessModel> run) {
         GpuProcessModel model = run.model();
-        return common().onMessage(NodeCommand.NewPeers.class, m -> control.newPeers(m, run::usePeers))
+        return common(run::usePeers)
                 .onMessage(
                         Allocate.class,
                         m -> NodeShell.act(
@@ -92,13 +82,13 @@ public final class GpuProcessNode {
                 .build();
     }
 
-    /** What both states answer alike; a Setup (again) starts a fresh GPU process. */
-    private BehaviorBuilder<GpuProtocol.Command> common() {
+    /**
+     * What both states answer alike; a Setup (again) starts a fresh GPU process; new peers' references go to
+     * {@code peers}.
+     */
+    private BehaviorBuilder<GpuProtocol.Command> common(Consumer<Peers> peers) {
         return life.signals(Behaviors.receive(GpuProtocol.Command.class))
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(Arm.class, control::arm);
+                .onMessage(NodeCommand.Control.class, c -> control.answer(c, this::onSetup, peers));
     }
 
     private Behavior<GpuProtocol.Command> onSetup(NodeCommand.Setup m) {

@@ -5,9 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.kvm.KvmModel;
-import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.KvmProtocol.GuestAccess;
@@ -21,36 +19,26 @@ import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeActor;
 import org.memtypelab.runtime.NodeJournal;
-import org.memtypelab.runtime.NodeLife;
 import org.memtypelab.runtime.NodeShell;
 
 /** kvm-node: one VM in KVM, a thin shell around {@link KvmModel}: idle until a run is set up, then ready. */
-public final class KvmNode {
+public final class KvmNode extends NodeActor<KvmProtocol.Command> {
 
     public static final String NODE = "kvm-node";
 
-    private final NodeJournal journal;
-    private final NodeControl control;
-    private final NodeLife<KvmProtocol.Command> life;
-
     public static Behavior<KvmProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.setup(ctx -> {
-            ctx.getSystem().receptionist().tell(Receptionist.register(KvmProtocol.KVM_KEY, ctx.getSelf()));
-            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
-            return new KvmNode(journal, ctx.getSelf().narrow()).life.supervised();
-        });
+        return start(KvmProtocol.KVM_KEY, NODE, incarnation, monitor, KvmNode::new);
     }
 
-    private KvmNode(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
-        this.journal = journal;
-        this.control = new NodeControl(NODE, journal, self);
-        this.life = new NodeLife<>(journal, this::idle);
+    private KvmNode(NodeJournal journal, ActorRef<KvmProtocol.Command> self) {
+        super(journal, self.narrow());
     }
 
     /** No run set up: every step is refused. */
-    private Behavior<KvmProtocol.Command> idle() {
+    @Override
+    protected Behavior<KvmProtocol.Command> idle() {
         return common().onMessage(KvmProtocol.Step.class, control::refuse).build();
     }
 
@@ -117,14 +105,10 @@ public final class KvmNode {
                 .build();
     }
 
-    /** What both states answer alike; a Setup (again) starts a fresh VM. */
+    /** What both states answer alike; a Setup (again) starts a fresh VM; kvm-node talks to no peers. */
     private BehaviorBuilder<KvmProtocol.Command> common() {
         return life.signals(Behaviors.receive(KvmProtocol.Command.class))
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(NodeCommand.NewPeers.class, control::newPeers)
-                .onMessage(Arm.class, control::arm);
+                .onMessage(NodeCommand.Control.class, c -> control.answer(c, this::onSetup, peers -> {}));
     }
 
     private Behavior<KvmProtocol.Command> onSetup(NodeCommand.Setup m) {

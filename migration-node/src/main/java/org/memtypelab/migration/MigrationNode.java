@@ -10,7 +10,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.migration.MigrationModel;
 import org.memtypelab.core.migration.MigrationOutcome;
-import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
@@ -175,20 +174,8 @@ public final class MigrationNode {
         if (c instanceof Migrate m) {
             return migrate.apply(m);
         }
-        if (c instanceof NodeCommand.Setup m) {
-            return onSetup(m);
-        }
-        if (c instanceof NodeCommand.NewPeers m) {
-            return control.newPeers(m, peers);
-        }
-        if (c instanceof NodeCommand.GetMark m) {
-            return control.mark(m);
-        }
-        if (c instanceof NodeCommand.ResendTo m) {
-            return control.resend(m);
-        }
-        if (c instanceof Arm m) {
-            return control.arm(m);
+        if (c instanceof NodeCommand.Control m) {
+            return control.answer(m, this::onSetup, peers);
         }
         return Behaviors.unhandled();
     }

@@ -13,7 +13,7 @@ import org.memtypelab.protocol.node.StepDone;
 
 /**
  * The messages every node actor answers the same way (marks, resends, armed faults, new peers, and any step before a
- * run is set up), so each actor registers them as one-line method references and keeps only its own protocol.
+ * run is set up), so each actor hands them here in one line and keeps only its own protocol.
  */
 public final class NodeControl {
 
@@ -28,35 +28,54 @@ public final class NodeControl {
         this.self = self;
     }
 
+    /**
+     * Answers a control message: a Setup goes to {@code setup} (the node starts a fresh run), new peers' references to
+     * {@code peers}; marks, resends and armed faults are answered the same way on every node.
+     */
+    public <T> Behavior<T> answer(
+            NodeCommand.Control c, Function<NodeCommand.Setup, Behavior<T>> setup, Consumer<Peers> peers) {
+        if (c instanceof NodeCommand.Setup m) {
+            return setup.apply(m);
+        }
+        if (c instanceof NodeCommand.NewPeers m) {
+            return newPeers(m, peers);
+        }
+        if (c instanceof NodeCommand.GetMark m) {
+            return mark(m);
+        }
+        if (c instanceof NodeCommand.ResendTo m) {
+            return resend(m);
+        }
+        if (c instanceof Arm m) {
+            return arm(m);
+        }
+        return Behaviors.unhandled();
+    }
+
     /** How far this node's event stream goes. */
-    public <T> Behavior<T> mark(NodeCommand.GetMark m) {
+    private <T> Behavior<T> mark(NodeCommand.GetMark m) {
         m.replyTo().tell(journal.mark(self));
         return Behaviors.same();
     }
 
     /** Sends the events a monitor missed again. */
-    public <T> Behavior<T> resend(NodeCommand.ResendTo m) {
+    private <T> Behavior<T> resend(NodeCommand.ResendTo m) {
         journal.resend(m);
         return Behaviors.same();
     }
 
     /** Arms this step's faults in the outbox. */
-    public <T> Behavior<T> arm(Arm m) {
+    private <T> Behavior<T> arm(Arm m) {
         journal.arm(m.step(), m.rules(), m.partition(), m.heal());
         m.replyTo().tell(StepDone.of(new Stamp(m.step(), 0), node, true, "armed", journal.lamport()));
         return Behaviors.same();
     }
 
     /** Takes the peers' new references (the model is kept); {@code use} is where the run keeps them. */
-    public <T> Behavior<T> newPeers(NodeCommand.NewPeers m, Consumer<Peers> use) {
+    private <T> Behavior<T> newPeers(NodeCommand.NewPeers m, Consumer<Peers> use) {
         use.accept(m.peers());
         m.replyTo().tell(StepDone.of(new Stamp(0, 0), node, true, "peers updated", journal.lamport()));
         return Behaviors.same();
-    }
-
-    /** Acknowledges new peers on a node that talks to none, or has no run to hand them to yet. */
-    public <T> Behavior<T> newPeers(NodeCommand.NewPeers m) {
-        return newPeers(m, p -> {});
     }
 
     /** The failure every step command gets from a node without a run set up. */

@@ -1,18 +1,18 @@
 package org.memtypelab.qemu;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.core.qemu.QemuModel;
-import org.memtypelab.protocol.node.Arm;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
+import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.QemuProtocol.GetMigrationInfo;
 import org.memtypelab.protocol.node.QemuProtocol.ImportDmaBuf;
@@ -21,38 +21,28 @@ import org.memtypelab.protocol.node.QemuProtocol.UnmapBlob;
 import org.memtypelab.protocol.node.QemuProtocol.WalkMemslots;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
-import org.memtypelab.runtime.NodeControl;
+import org.memtypelab.runtime.NodeActor;
 import org.memtypelab.runtime.NodeJournal;
-import org.memtypelab.runtime.NodeLife;
 import org.memtypelab.runtime.NodeRun;
 import org.memtypelab.runtime.NodeShell;
 
 /** qemu-node: QEMU's virtio-gpu, a thin shell around {@link QemuModel}; memslots go on to kvm-node. */
-public final class QemuNode {
+public final class QemuNode extends NodeActor<QemuProtocol.Command> {
 
     public static final String NODE = "qemu-node";
 
-    private final NodeJournal journal;
-    private final NodeControl control;
-    private final NodeLife<QemuProtocol.Command> life;
-
     public static Behavior<QemuProtocol.Command> create(long incarnation, ActorRef<MonitorProtocol.Command> monitor) {
-        return Behaviors.setup(ctx -> {
-            ctx.getSystem().receptionist().tell(Receptionist.register(QemuProtocol.QEMU_KEY, ctx.getSelf()));
-            NodeJournal journal = NodeJournal.of(NODE, incarnation, monitor, ctx);
-            return new QemuNode(journal, ctx.getSelf().narrow()).life.supervised();
-        });
+        return start(QemuProtocol.QEMU_KEY, NODE, incarnation, monitor, QemuNode::new);
     }
 
-    private QemuNode(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
-        this.journal = journal;
-        this.control = new NodeControl(NODE, journal, self);
-        this.life = new NodeLife<>(journal, this::idle);
+    private QemuNode(NodeJournal journal, ActorRef<QemuProtocol.Command> self) {
+        super(journal, self.narrow());
     }
 
     /** No run set up: every step is refused; migration information names that as the blocker. */
-    private Behavior<QemuProtocol.Command> idle() {
-        return common().onMessage(NodeCommand.NewPeers.class, control::newPeers)
+    @Override
+    protected Behavior<QemuProtocol.Command> idle() {
+        return common(peers -> {})
                 .onMessage(QemuProtocol.Step.class, control::refuse)
                 .onMessage(
                         GetMigrationInfo.class,
@@ -67,7 +57,7 @@ public final class QemuNode {
     /** A run's QEMU: every step is a call on the run's model. */
     private Behavior<QemuProtocol.Command> ready(NodeRun<QemuModel> run) {
         QemuModel model = run.model();
-        return common().onMessage(NodeCommand.NewPeers.class, m -> control.newPeers(m, run::usePeers))
+        return common(run::usePeers)
                 .onMessage(
                         ImportDmaBuf.class,
                         m -> NodeShell.act(
@@ -90,13 +80,10 @@ public final class QemuNode {
                 .build();
     }
 
-    /** What both states answer alike; a Setup (again) starts a fresh QEMU. */
-    private BehaviorBuilder<QemuProtocol.Command> common() {
+    /** What both states answer alike; a Setup (again) starts a fresh QEMU; new peers' references go to {@code peers}. */
+    private BehaviorBuilder<QemuProtocol.Command> common(Consumer<Peers> peers) {
         return life.signals(Behaviors.receive(QemuProtocol.Command.class))
-                .onMessage(NodeCommand.Setup.class, this::onSetup)
-                .onMessage(NodeCommand.GetMark.class, control::mark)
-                .onMessage(NodeCommand.ResendTo.class, control::resend)
-                .onMessage(Arm.class, control::arm);
+                .onMessage(NodeCommand.Control.class, c -> control.answer(c, this::onSetup, peers));
     }
 
     private Behavior<QemuProtocol.Command> onSetup(NodeCommand.Setup m) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
 import org.memtypelab.core.coherency.Observation;
@@ -45,26 +46,33 @@ public final class GpuProcessModel {
 
     /** A GPU read or write: its DMA snoops the CPU caches or not, per placement (SCENARIOS.md table). */
     public Outcome gpuAccess(String buffer, boolean write, long offset, int value) {
-        Buffer b = buffers.get(buffer);
-        if (b == null) {
-            return Outcome.failed("the GPU process has no buffer " + buffer);
-        }
-        if (offset < 0 || offset >= b.size) {
-            return Outcome.failed("offset " + offset + " is outside " + buffer + " (" + b.size + " bytes)");
-        }
-        MappingType.Dma dma = new MappingType.Dma(b.profile.gpuSnoop() == GpuSnoop.SNOOP);
-        List<Observation> obs = new ArrayList<>();
-        if (!b.gpuUsed) {
-            buffers.put(buffer, new Buffer(b.size, b.profile, b.exported, true));
-            obs.add(new Observation.MappingSet(new Mapping(buffer, Who.GPU, dma, true)));
-        }
-        obs.add(new Observation.Access(buffer, Who.GPU, dma, write, offset, value));
-        return Outcome.ok(
-                "gpu " + (write ? "write" : "read") + " of " + buffer + "+" + offset + " (" + dma.label() + ")", obs);
+        return access(buffer, offset, b -> {
+            MappingType.Dma dma = new MappingType.Dma(b.profile.gpuSnoop() == GpuSnoop.SNOOP);
+            List<Observation> obs = new ArrayList<>();
+            if (!b.gpuUsed) {
+                buffers.put(buffer, new Buffer(b.size, b.profile, b.exported, true));
+                obs.add(new Observation.MappingSet(new Mapping(buffer, Who.GPU, dma, true)));
+            }
+            obs.add(new Observation.Access(buffer, Who.GPU, dma, write, offset, value));
+            return Outcome.ok(
+                    "gpu " + (write ? "write" : "read") + " of " + buffer + "+" + offset + " (" + dma.label() + ")",
+                    obs);
+        });
     }
 
     /** A CPU access through the renderer's own mapping. */
     public Outcome rendererAccess(String buffer, boolean write, long offset, int value) {
+        return access(buffer, offset, b -> {
+            MappingType.Cpu type = new MappingType.Cpu(b.profile.rendererMap());
+            return Outcome.ok(
+                    "renderer " + (write ? "write" : "read") + " of " + buffer + "+" + offset + " (" + type.label()
+                            + ")",
+                    List.of(new Observation.Access(buffer, Who.RENDERER, type, write, offset, value)));
+        });
+    }
+
+    /** An access to {@code buffer} at {@code offset}: failed unless the buffer exists and holds that offset. */
+    private Outcome access(String buffer, long offset, Function<Buffer, Outcome> access) {
         Buffer b = buffers.get(buffer);
         if (b == null) {
             return Outcome.failed("the GPU process has no buffer " + buffer);
@@ -72,10 +80,7 @@ public final class GpuProcessModel {
         if (offset < 0 || offset >= b.size) {
             return Outcome.failed("offset " + offset + " is outside " + buffer + " (" + b.size + " bytes)");
         }
-        MappingType.Cpu type = new MappingType.Cpu(b.profile.rendererMap());
-        return Outcome.ok(
-                "renderer " + (write ? "write" : "read") + " of " + buffer + "+" + offset + " (" + type.label() + ")",
-                List.of(new Observation.Access(buffer, Who.RENDERER, type, write, offset, value)));
+        return access.apply(b);
     }
 
     /** Blob-as-GPU-state migration (DOMAIN 9 option 7): the GPU process saves blob contents itself. */

@@ -58,38 +58,9 @@ public final class EptPolicy {
                 ? "non-coherent DMA (a KVM_MEM_DMA slot registered it VM-wide, DOMAIN 4.1 / rule 16)"
                 : "non-coherent DMA (rule 16)";
         return switch (v.era()) {
-            case UP_TO_6_6 -> {
-                if (page.guestCr0Cd()) {
-                    yield platform.cdNwQuirk()
-                            ? of(
-                                    WB,
-                                    true,
-                                    "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
-                                            + " -> EPT WB with IPAT")
-                            : of(
-                                    UC,
-                                    true,
-                                    "DOMAIN rule 11: v" + v + ", " + dma + ", guest CR0.CD=1 without"
-                                            + " CD_NW_CLEARED -> EPT UC with IPAT");
-                }
-                yield guestMtrr("DOMAIN rule 11", v, dma, page);
-            }
-            case V6_7_TO_6_10 -> {
-                if (page.guestCr0Cd()) {
-                    yield platform.cdNwQuirk()
-                            ? of(
-                                    WB,
-                                    false,
-                                    "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 + CD_NW_CLEARED"
-                                            + " -> EPT WB without IPAT (c9f65a3f2d92)")
-                            : of(
-                                    UC,
-                                    true,
-                                    "DOMAIN rule 12: v" + v + ", " + dma + ", guest CR0.CD=1 without"
-                                            + " CD_NW_CLEARED -> EPT UC with IPAT");
-                }
-                yield guestMtrr("DOMAIN rule 12", v, dma, page);
-            }
+            case UP_TO_6_6 -> guestCr0CdOrMtrr("DOMAIN rule 11", platform, dma, page, true, "");
+            // since 6.7 a CR0.CD=1 page made WB by CD_NW_CLEARED keeps the guest PAT (no IPAT)
+            case V6_7_TO_6_10 -> guestCr0CdOrMtrr("DOMAIN rule 12", platform, dma, page, false, " (c9f65a3f2d92)");
             case V6_11, V6_12_TO_6_15, V6_16_ON ->
                 of(
                         WB,
@@ -97,6 +68,25 @@ public final class EptPolicy {
                         "DOMAIN rule 13: v" + v + ", " + dma + " -> EPT WB without IPAT; guest MTRRs and CR0.CD"
                                 + " are no longer virtualised");
         };
+    }
+
+    /**
+     * Rules 11-12, while KVM still virtualises guest CR0.CD and the guest MTRRs: with CR0.CD=1 the CD_NW_CLEARED quirk
+     * decides between WB ({@code quirkIpat}: with IPAT or not; {@code commit}: the change that made it so) and UC.
+     */
+    private static Decision guestCr0CdOrMtrr(
+            String rule, KvmPlatform platform, String dma, GuestPage page, boolean quirkIpat, String commit) {
+        KvmVersion v = platform.kvm();
+        if (!page.guestCr0Cd()) {
+            return guestMtrr(rule, v, dma, page);
+        }
+        String cd = rule + ": v" + v + ", " + dma + ", guest CR0.CD=1";
+        return platform.cdNwQuirk()
+                ? of(
+                        WB,
+                        quirkIpat,
+                        cd + " + CD_NW_CLEARED -> EPT WB " + (quirkIpat ? "with" : "without") + " IPAT" + commit)
+                : of(UC, true, cd + " without CD_NW_CLEARED -> EPT UC with IPAT");
     }
 
     private static Decision guestMtrr(String rule, KvmVersion v, String dma, GuestPage page) {

@@ -99,10 +99,7 @@ class CoherencyLedgerTest {
 
     @Test
     void anObservedStaleReadNobodyPredictedBecomesAHazardOfItsOwn() {
-        List<Event> es = List.of(
-                new Event("kvm-node", 1, 1, 1, 1, write("b0", GUEST, WB, 0xab)),
-                new Event("gpu-process-node", 1, 1, 2, 2, dmaRead("b0", false)));
-        Report r = assess(es);
+        Report r = assess(guestWriteThenNonSnoopingGpuRead(WB));
         assertThat(r.verdict()).isEqualTo(Verdict.HAZARD);
         assertThat(r.hazards()).singleElement().satisfies(h -> {
             assertThat(h.between()).containsExactly(GUEST, GPU);
@@ -117,10 +114,14 @@ class CoherencyLedgerTest {
     @Test
     void aWcWriteIsVisibleToANonSnoopingGpuInTheNextStep() {
         // the conductor's step boundary drains the WC buffer (HostCache fence): no false hazard
-        List<Event> es = List.of(
-                new Event("kvm-node", 1, 1, 1, 1, write("b0", GUEST, WC, 0xab)),
+        assertThat(assess(guestWriteThenNonSnoopingGpuRead(WC)).verdict()).isEqualTo(Verdict.CONSISTENT);
+    }
+
+    /** The guest writes 0xab to b0 through a {@code type} mapping; in the next step a non-snooping GPU reads it. */
+    private static List<Event> guestWriteThenNonSnoopingGpuRead(MemType type) {
+        return List.of(
+                new Event("kvm-node", 1, 1, 1, 1, write("b0", GUEST, type, 0xab)),
                 new Event("gpu-process-node", 1, 1, 2, 2, dmaRead("b0", false)));
-        assertThat(assess(es).verdict()).isEqualTo(Verdict.CONSISTENT);
     }
 
     @Test

@@ -80,30 +80,22 @@ class HostCacheLawsTest {
     @ParameterizedTest(name = "{0}: any two CPU parties mapping {1}")
     @MethodSource("coherenceAndCacheable")
     void twoMappingsOfTheSameCacheableTypeNeverSeeStaleData(Coherence c, MemType t) {
-        for (Who a : CPU_WHOS) {
-            for (Who b : CPU_WHOS) {
-                assertThat(HostCache.probe(c, new Accessor.Cpu(a, t), new Accessor.Cpu(b, t)))
-                        .as("%s vs %s", a, b)
-                        .isEmpty();
-            }
-        }
+        assertNoTwoCpuPartiesSeeStaleData(c, t, t);
     }
 
     @ParameterizedTest(name = "{0}: any two CPU parties mapping {1} and {2}")
     @MethodSource("coherenceAndTwoCacheable")
     void twoCachedMappingsNeverSeeStaleData(Coherence c, MemType ta, MemType tb) {
-        for (Who a : CPU_WHOS) {
-            for (Who b : CPU_WHOS) {
-                assertThat(HostCache.probe(c, new Accessor.Cpu(a, ta), new Accessor.Cpu(b, tb)))
-                        .as("%s vs %s", a, b)
-                        .isEmpty();
-            }
-        }
+        assertNoTwoCpuPartiesSeeStaleData(c, ta, tb);
     }
 
     @ParameterizedTest(name = "{0}: any two CPU parties mapping {1} and {2}")
     @MethodSource("coherenceAndTwoUncached")
     void twoUncachedMappingsNeverSeeStaleData(Coherence c, MemType ta, MemType tb) {
+        assertNoTwoCpuPartiesSeeStaleData(c, ta, tb);
+    }
+
+    private static void assertNoTwoCpuPartiesSeeStaleData(Coherence c, MemType ta, MemType tb) {
         for (Who a : CPU_WHOS) {
             for (Who b : CPU_WHOS) {
                 assertThat(HostCache.probe(c, new Accessor.Cpu(a, ta), new Accessor.Cpu(b, tb)))

@@ -39,6 +39,23 @@ class HostCacheTest {
         return new Accessor.Gpu(snoop);
     }
 
+    /** What {@code reader} reads of byte 0 after {@code writer} wrote 0xab there and a fence. */
+    static Optional<Witness> coldRead(Coherence coherence, Accessor writer, Accessor reader) {
+        HostCache c = new HostCache(coherence);
+        c.write(writer, 0, 0xab);
+        c.fence();
+        return c.read(reader, 0);
+    }
+
+    /** What {@code reader}, with byte 0 already in its cache, reads after {@code writer} wrote 0xab and a fence. */
+    static Optional<Witness> warmRead(Coherence coherence, Accessor writer, Accessor reader) {
+        HostCache c = new HostCache(coherence);
+        assertThat(c.observe(reader, 0)).as("nothing written yet").isZero();
+        c.write(writer, 0, 0xab);
+        c.fence();
+        return c.read(reader, 0);
+    }
+
     @Test
     void guestWbWriteStaysInTheCacheForARendererWcReadOnIntelWithoutSelfSnoop() {
         HostCache c = new HostCache(INTEL);
@@ -62,10 +79,7 @@ class HostCacheTest {
     @Test
     void nonSnoopingGpuReadAfterAWbWriteIsStaleEvenOnASelfSnoopCpu() {
         for (Coherence coherence : new Coherence[] {INTEL, INTEL_SELF_SNOOP, AMD}) {
-            HostCache c = new HostCache(coherence);
-            c.write(cpu(GUEST, WB), 0, 0xab);
-            c.fence();
-            assertThat(c.read(gpu(false), 0))
+            assertThat(coldRead(coherence, cpu(GUEST, WB), gpu(false)))
                     .as("%s", coherence)
                     .map(Witness::text)
                     .contains("guest write 0xab stayed in the CPU cache; gpu read 0x00");
@@ -74,10 +88,7 @@ class HostCacheTest {
 
     @Test
     void snoopingGpuSeesTheDirtyLine() {
-        HostCache c = new HostCache(INTEL);
-        c.write(cpu(GUEST, WB), 0, 0xab);
-        c.fence();
-        assertThat(c.read(gpu(true), 0)).isEmpty();
+        assertThat(coldRead(INTEL, cpu(GUEST, WB), gpu(true))).isEmpty();
     }
 
     @ParameterizedTest(name = "SDM footnote 2: a {0} read from the PAT snoops the dirty WB line")
@@ -95,11 +106,7 @@ class HostCacheTest {
 
     @Test
     void ucWriteInvalidatesAWarmCachedAlias() {
-        HostCache c = new HostCache(INTEL);
-        c.observe(cpu(GUEST, WB), 0);
-        c.write(cpu(RENDERER, UC), 0, 0xab);
-        c.fence();
-        assertThat(c.read(cpu(GUEST, WB), 0)).isEmpty();
+        assertThat(warmRead(INTEL, cpu(RENDERER, UC), cpu(GUEST, WB))).isEmpty();
     }
 
     @ParameterizedTest(name = "DOMAIN rule 6: AMD guest {0} snoops a WB alias in both directions")
@@ -107,16 +114,8 @@ class HostCacheTest {
             value = MemType.class,
             names = {"WC_PLUS", "CD"})
     void amdSnoopingTypesStayCoherentWithWb(MemType guest) {
-        HostCache c = new HostCache(AMD);
-        c.write(cpu(QEMU, WB), 0, 0xab);
-        c.fence();
-        assertThat(c.read(cpu(GUEST, guest), 0)).isEmpty();
-
-        HostCache warm = new HostCache(AMD);
-        warm.observe(cpu(QEMU, WB), 0);
-        warm.write(cpu(GUEST, guest), 0, 0xcd);
-        warm.fence();
-        assertThat(warm.read(cpu(QEMU, WB), 0)).isEmpty();
+        assertThat(coldRead(AMD, cpu(QEMU, WB), cpu(GUEST, guest))).isEmpty();
+        assertThat(warmRead(AMD, cpu(GUEST, guest), cpu(QEMU, WB))).isEmpty();
         assertThat(HostCache.probe(AMD, cpu(GUEST, guest), cpu(QEMU, WB))).isEmpty();
     }
 
@@ -140,38 +139,23 @@ class HostCacheTest {
 
     @Test
     void warmCachedReaderKeepsAStaleLineAfterANonSnoopingGpuWrite() {
-        HostCache c = new HostCache(INTEL_SELF_SNOOP);
-        assertThat(c.observe(cpu(GUEST, WB), 0)).isZero();
-        c.write(gpu(false), 0, 0xab);
-        c.fence();
-        assertThat(c.read(cpu(GUEST, WB), 0))
+        assertThat(warmRead(INTEL_SELF_SNOOP, gpu(false), cpu(GUEST, WB)))
                 .map(Witness::text)
                 .contains("gpu write 0xab went to memory, but a stale CPU cache line was kept; guest read 0x00");
     }
 
     @Test
     void warmCachedReaderKeepsAStaleLineAfterAWcWriteWithoutSelfSnoop() {
-        HostCache c = new HostCache(INTEL);
-        c.observe(cpu(MIGRATION, WB), 0);
-        c.write(cpu(GUEST, WC), 0, 0xab);
-        c.fence();
-        assertThat(c.read(cpu(MIGRATION, WB), 0))
+        assertThat(warmRead(INTEL, cpu(GUEST, WC), cpu(MIGRATION, WB)))
                 .map(Witness::text)
                 .contains("guest write 0xab went to memory, but a stale CPU cache line was kept; migration read 0x00");
     }
 
     @Test
     void aSnoopingWriteInvalidatesTheWarmLine() {
-        HostCache wc = new HostCache(INTEL_SELF_SNOOP);
-        wc.observe(cpu(MIGRATION, WB), 0);
-        wc.write(cpu(GUEST, WC), 0, 0xab);
-        wc.fence();
-        assertThat(wc.read(cpu(MIGRATION, WB), 0)).isEmpty();
-
-        HostCache dma = new HostCache(INTEL);
-        dma.observe(cpu(GUEST, WB), 0);
-        dma.write(gpu(true), 0, 0xab);
-        assertThat(dma.read(cpu(GUEST, WB), 0)).isEmpty();
+        assertThat(warmRead(INTEL_SELF_SNOOP, cpu(GUEST, WC), cpu(MIGRATION, WB)))
+                .isEmpty();
+        assertThat(warmRead(INTEL, gpu(true), cpu(GUEST, WB))).isEmpty();
     }
 
     @Test

@@ -40,9 +40,10 @@ class GuestMemtypeTest {
         assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 3"));
     }
 
-    @Test
-    void kernel610GuestWcOnRamIsWbEvenOnASelfSnoopHost() {
-        assertThat(known(GuestMemtype.resolve(intel("6.10", true), GuestPage.ram(MemType.WC))))
+    @ParameterizedTest(name = "DOMAIN rules 10 and 14: kvm {0}, self-snoop {1}, RAM, guest PAT WC -> effective WB")
+    @CsvSource({"6.10, true", "6.11, false"})
+    void guestWcOnRamIsWbWhileKvmSetsIpat(String kvm, boolean selfSnoop) {
+        assertThat(known(GuestMemtype.resolve(intel(kvm, selfSnoop), GuestPage.ram(MemType.WC))))
                 .isEqualTo(MemType.WB);
     }
 
@@ -72,12 +73,6 @@ class GuestMemtypeTest {
     void kernel611SelfSnoopHonoursGuestPat(String guestPat, String expected) {
         GuestMemtype.Resolution r = GuestMemtype.resolve(intel("6.11", true), GuestPage.ram(t(guestPat)));
         assertThat(known(r)).isEqualTo(t(expected));
-    }
-
-    @Test
-    void kernel611WithoutSelfSnoopIgnoresGuestWc() {
-        assertThat(known(GuestMemtype.resolve(intel("6.11", false), GuestPage.ram(MemType.WC))))
-                .isEqualTo(MemType.WB);
     }
 
     @ParameterizedTest(name = "DOMAIN rule 13: kvm {0} non-coherent DMA, guest PAT {1} -> effective {2}")

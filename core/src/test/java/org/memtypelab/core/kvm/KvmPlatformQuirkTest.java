@@ -22,38 +22,39 @@ class KvmPlatformQuirkTest {
                 .contains("rule 15");
     }
 
-    @Test
-    void disablingTheQuirkOn616IntelWithSelfSnoopIsAccepted() {
-        assertThat(platform(CpuVendor.INTEL, "6.16", true, false).quirkProblems(true))
-                .isEmpty();
-        assertThat(platform(CpuVendor.INTEL, "6.19", true, false).quirkProblems(true))
-                .isEmpty();
-    }
-
-    @Test
-    void leavingTheQuirkEnabledOn616IsAcceptedWithOrWithoutSelfSnoop() {
-        assertThat(platform(CpuVendor.INTEL, "6.16", false, true).quirkProblems(true))
-                .isEmpty();
-        assertThat(platform(CpuVendor.INTEL, "6.16", true, true).quirkProblems(true))
+    @ParameterizedTest(
+            name = "DOMAIN rule 15: stating the quirk (enabled={2}) on Intel kvm {0}, self-snoop {1} is accepted")
+    @CsvSource({
+        "6.16, true,  false", // disabling it needs self-snoop
+        "6.19, true,  false",
+        "6.16, false, true", // leaving it enabled is fine with or without
+        "6.16, true,  true"
+    })
+    void statingTheQuirkOn616OrLaterIsAccepted(String kvm, boolean selfSnoop, boolean quirk) {
+        assertThat(platform(CpuVendor.INTEL, kvm, selfSnoop, quirk).quirkProblems(true))
                 .isEmpty();
     }
 
-    @ParameterizedTest(name = "DOMAIN rule 15: stating the quirk (enabled={1}) on kvm {0} is rejected")
-    @CsvSource({"5.6, false", "6.6, true", "6.10, false", "6.11, false", "6.12, true", "6.15, false"})
-    void statingTheQuirkOnAKernelBefore616IsRejected(String kvm, boolean quirk) {
-        assertThat(platform(CpuVendor.INTEL, kvm, true, quirk).quirkProblems(true))
+    @ParameterizedTest(
+            name = "DOMAIN rule 15: stating the quirk (enabled={3}) on {0} kvm {1}, self-snoop {2} is rejected: {4}")
+    @CsvSource({
+        "INTEL, 5.6,  true,  false, 6.16",
+        "INTEL, 6.6,  true,  true,  6.16",
+        "INTEL, 6.10, true,  false, 6.16",
+        "INTEL, 6.11, true,  false, 6.16",
+        "INTEL, 6.12, true,  true,  6.16",
+        "INTEL, 6.15, true,  false, 6.16",
+        "AMD,   6.16, true,  false, AMD",
+        "AMD,   6.16, false, false, AMD",
+        "AMD,   6.19, false, false, AMD",
+        "AMD,   6.10, false, false, AMD"
+    })
+    void statingTheQuirkWhereItDoesNotExistIsRejected(
+            CpuVendor cpu, String kvm, boolean selfSnoop, boolean quirk, String why) {
+        assertThat(platform(cpu, kvm, selfSnoop, quirk).quirkProblems(true))
                 .singleElement()
                 .asString()
-                .contains("6.16");
-    }
-
-    @ParameterizedTest(name = "DOMAIN rule 15: stating the quirk on AMD kvm {0} is rejected")
-    @CsvSource({"6.16, true", "6.16, false", "6.19, false", "6.10, false"})
-    void statingTheQuirkOnAmdIsRejected(String kvm, boolean selfSnoop) {
-        assertThat(platform(CpuVendor.AMD, kvm, selfSnoop, false).quirkProblems(true))
-                .singleElement()
-                .asString()
-                .contains("AMD");
+                .contains(why);
     }
 
     @Test

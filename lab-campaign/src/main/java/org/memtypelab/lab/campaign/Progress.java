@@ -4,19 +4,14 @@ package org.memtypelab.lab.campaign;
 public interface Progress extends AutoCloseable {
 
     /** Reports nothing. */
-    Progress NONE = new Progress() {
-        @Override
-        public void update(int done, int total, String counts) {}
-
-        @Override
-        public void close() {}
-    };
+    Progress NONE = (done, total, counts) -> {};
 
     /**
      * Runs finished so far out of {@code total}, and a short line of counts (hazard verdicts, missed, false, exit-3).
      */
     void update(int done, int total, String counts);
 
+    /** Ends the report (a console bar ends its line); nothing to end by default. */
     @Override
-    void close();
+    default void close() {}
 }

@@ -43,20 +43,6 @@ public record RunRecord(
         truthFalse = Set.copyOf(truthFalse);
     }
 
-    /** A record without step outcomes or trace truth (tests of the bookkeeping). */
-    public RunRecord(
-            int cell,
-            int run,
-            long seed,
-            String dir,
-            Verdict verdict,
-            Set<HazardId> hazards,
-            String incomplete,
-            long wallMillis,
-            List<String> nodesLost) {
-        this(cell, run, seed, dir, verdict, hazards, incomplete, wallMillis, nodesLost, List.of(), Set.of(), Set.of());
-    }
-
     /** The record of a run the conductor finished, completed or not, with its trace-truth comparison if any. */
     static RunRecord of(int cell, int run, long seed, String dir, RunOutcome outcome, RunResult.TruthEntry truth) {
         boolean reported = outcome.report() != null;

@@ -28,7 +28,19 @@ class CampaignDocumentTest {
             """);
 
     static RunRecord run(int run, Verdict v, Set<HazardId> hazards, String incomplete, long ms) {
-        return new RunRecord(1, run, 100 + run, "runs/1-6.16-off/r" + run, v, hazards, incomplete, ms, List.of());
+        return new RunRecord(
+                1,
+                run,
+                100 + run,
+                "runs/1-6.16-off/r" + run,
+                v,
+                hazards,
+                incomplete,
+                ms,
+                List.of(),
+                List.of(),
+                Set.of(),
+                Set.of());
     }
 
     static CampaignResult result(RunRecord oracle, List<RunRecord> runs, boolean interrupted) {

@@ -73,15 +73,7 @@ class CampaignEndToEndTest {
     void tinyCampaignWithoutFaultsAgreesWithItsOracles(@TempDir Path dir) throws Exception {
         Campaign campaign = Specs.ready(TINY);
         List<Integer> seen = new ArrayList<>();
-        Progress progress = new Progress() {
-            @Override
-            public void update(int done, int total, String counts) {
-                seen.add(done);
-            }
-
-            @Override
-            public void close() {}
-        };
+        Progress progress = (done, total, counts) -> seen.add(done);
 
         CampaignResult r = new CampaignRunner(campaign, dir, 1, CampaignEndToEndTest::shared, progress).run();
 
@@ -174,16 +166,10 @@ class CampaignEndToEndTest {
     void stoppingKeepsTheFinishedRunsAndWritesAPartialCampaignJson(@TempDir Path dir) throws Exception {
         Campaign campaign = Specs.ready(TINY);
         AtomicReference<CampaignRunner> runner = new AtomicReference<>();
-        Progress stopAfterTwo = new Progress() {
-            @Override
-            public void update(int done, int total, String counts) {
-                if (done == 2) {
-                    runner.get().stop(); // what the Ctrl-C hook does
-                }
+        Progress stopAfterTwo = (done, total, counts) -> {
+            if (done == 2) {
+                runner.get().stop(); // what the Ctrl-C hook does
             }
-
-            @Override
-            public void close() {}
         };
         runner.set(new CampaignRunner(campaign, dir, 1, CampaignEndToEndTest::shared, stopAfterTwo));
 

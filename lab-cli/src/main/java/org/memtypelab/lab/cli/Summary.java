@@ -10,19 +10,11 @@ public final class Summary {
 
     public static String render(RunResult r, String dir) {
         StringBuilder sb = new StringBuilder();
-        sb.append("scenario  ")
-                .append(r.scenario())
-                .append("  (seed ")
-                .append(r.seed())
-                .append(", nodes ");
-        sb.append(r.nodes()).append(", ").append(r.wallMs()).append(" ms)\n");
+        sb.append("scenario  " + r.scenario() + "  (seed " + r.seed() + ", nodes " + r.nodes() + ", " + r.wallMs()
+                + " ms)\n");
         sb.append("verdict   ").append(r.verdict()).append('\n');
         for (RunResult.MappingEntry m : r.mappings()) {
-            sb.append("  mapping  ")
-                    .append(m.buffer())
-                    .append(' ')
-                    .append(m.who())
-                    .append(": ");
+            sb.append("  mapping  " + m.buffer() + " " + m.who() + ": ");
             sb.append(m.type() != null ? m.type() : "dma, snoop=" + m.snoop());
             if (m.ept() != null) {
                 sb.append(" (EPT ").append(m.ept().type()).append(m.ept().ipat() ? " +IPAT)" : ")");
@@ -33,24 +25,13 @@ public final class Summary {
             sb.append('\n');
         }
         for (RunResult.HazardEntry h : r.hazards()) {
-            sb.append("  HAZARD   ")
-                    .append(h.buffer())
-                    .append(' ')
-                    .append(h.between())
-                    .append(' ');
-            sb.append(h.types())
-                    .append(' ')
-                    .append(h.kind())
-                    .append(" at step ")
-                    .append(h.step());
+            sb.append("  HAZARD   " + h.buffer() + " " + h.between() + " " + h.types() + " " + h.kind() + " at step "
+                    + h.step());
             sb.append("\n           witness: ").append(h.witness()).append('\n');
         }
         if (!"not-attempted".equals(r.migration().status())) {
-            sb.append("migration ")
-                    .append(r.migration().status())
-                    .append(": ")
-                    .append(r.migration().reason());
-            sb.append('\n');
+            sb.append(
+                    "migration " + r.migration().status() + ": " + r.migration().reason() + "\n");
         }
         for (RunResult.StepEntry s : r.steps()) {
             if (!s.ok() || s.errno() != null) {
@@ -63,11 +44,7 @@ public final class Summary {
         }
         RunResult.FaultCounts f = r.faults();
         if (f.planned() != 0 || f.injected() != 0) {
-            sb.append("faults    ")
-                    .append(f.planned())
-                    .append(" planned, ")
-                    .append(f.injected())
-                    .append(" injected");
+            sb.append("faults    " + f.planned() + " planned, " + f.injected() + " injected");
             if (!f.byKind().isEmpty()) {
                 sb.append(f.byKind().entrySet().stream()
                         .map(e -> e.getKey().replace('_', ' ') + " " + e.getValue())

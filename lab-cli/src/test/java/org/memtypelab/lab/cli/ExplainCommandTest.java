@@ -55,6 +55,16 @@ class ExplainCommandTest {
         return r;
     }
 
+    /** Runs {@code args} as text and as JSON: both answer {@code effective}. Returns the JSON answer. */
+    static JsonNode explainedAs(String effective, String... args) {
+        Run r = explain(args);
+        assertSuccess(r);
+        assertThat(r.firstLine()).isEqualTo(effective);
+        JsonNode j = explainJson(args).json();
+        assertThat(j.get("effective").asText()).isEqualTo(effective);
+        return j;
+    }
+
     static void assertSuccess(Run r) {
         assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -112,29 +122,24 @@ class ExplainCommandTest {
     @Nested
     class EptForm {
 
-        @Test
-        void wbWithoutIpatAndPatUcMinusIsUc() {
-            Run r = explain("--ept", "WB", "--no-ipat", "--pat", "UC-");
+        @ParameterizedTest(name = "EPT {0} {1} x PAT {2} -> {3}")
+        @CsvSource({
+            "WB, --no-ipat, UC-, UC", // without IPAT the guest PAT combines with the EPT type
+            "WB, --ipat,    WC,  WB", // IPAT ignores the guest PAT
+            "6,  --no-ipat, WC,  WC", // the EPT type given as its bits 5:3
+        })
+        void eptLeafAndPat(String ept, String ipat, String pat, String effective) {
+            Run r = explain("--ept", ept, ipat, "--pat", pat);
             assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("UC");
+            assertThat(r.firstLine()).isEqualTo(effective);
         }
 
         @Test
-        void wbWithIpatIgnoresGuestPat() {
-            Run r = explain("--ept", "WB", "--ipat", "--pat", "WC");
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("WB");
+        void jsonCarriesTheEptLeaf() {
             JsonNode j = explainJson("--ept", "WB", "--ipat", "--pat", "WC").json();
             assertThat(j.get("effective").asText()).isEqualTo("WB");
             assertThat(j.get("ept").get("type").asText()).isEqualTo("WB");
             assertThat(j.get("ept").get("ipat").asBoolean()).isTrue();
-        }
-
-        @Test
-        void eptGivenAsBitsSix() {
-            Run r = explain("--ept", "6", "--no-ipat", "--pat", "WC");
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("WC");
         }
 
         @ParameterizedTest
@@ -166,15 +171,11 @@ class ExplainCommandTest {
 
         @Test
         void defaultsAreWbWithIpat() {
-            Run r = explain();
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("WB");
-            JsonNode j = explainJson().json();
+            JsonNode j = explainedAs("WB");
             assertThat(j.get("cpu").asText()).isEqualTo("intel");
             assertThat(j.get("kvm").asText()).isEqualTo("6.16");
             assertThat(j.get("ept").get("type").asText()).isEqualTo("WB");
             assertThat(j.get("ept").get("ipat").asBoolean()).isTrue();
-            assertThat(j.get("effective").asText()).isEqualTo("WB");
             assertThat(j.get("because")).isNotEmpty();
         }
 
@@ -216,22 +217,13 @@ class ExplainCommandTest {
 
         @Test
         void kvm611WithSelfSnoopHonoursGuestPatWc() {
-            Run r = explain("--kvm", "6.11", "--self-snoop", "--guest-pat", "WC");
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("WC");
-            JsonNode j = explainJson("--kvm", "6.11", "--self-snoop", "--guest-pat", "wc")
-                    .json();
-            assertThat(j.get("effective").asText()).isEqualTo("WC");
+            JsonNode j = explainedAs("WC", "--kvm", "6.11", "--self-snoop", "--guest-pat", "wc");
             assertThat(j.get("ept").get("ipat").asBoolean()).isFalse();
         }
 
         @Test
         void mmioBackingIsUcWithoutIpat() {
-            Run r = explain("--backing", "mmio", "--guest-pat", "WB");
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("UC");
-            JsonNode j = explainJson("--backing", "mmio", "--guest-pat", "WB").json();
-            assertThat(j.get("effective").asText()).isEqualTo("UC");
+            JsonNode j = explainedAs("UC", "--backing", "mmio", "--guest-pat", "WB");
             assertThat(j.get("ept").get("type").asText()).isEqualTo("UC");
             assertThat(j.get("ept").get("ipat").asBoolean()).isFalse();
         }
@@ -252,11 +244,7 @@ class ExplainCommandTest {
 
         @Test
         void amdGuestWbIsUnknownNeverGuessed() {
-            Run r = explain("--cpu", "amd", "--guest-pat", "WB");
-            assertSuccess(r);
-            assertThat(r.firstLine()).isEqualTo("unknown");
-            JsonNode j = explainJson("--cpu", "amd", "--guest-pat", "WB").json();
-            assertThat(j.get("effective").asText()).isEqualTo("unknown");
+            JsonNode j = explainedAs("unknown", "--cpu", "amd", "--guest-pat", "WB");
             assertThat(j.get("ept").isNull()).isTrue();
             assertThat(j.get("because")).isNotEmpty();
         }

@@ -120,10 +120,7 @@ class ConductorRunTest {
 
     @Test
     void aNodeListedAfterTheRunStartedIsFoundThroughTheSubscription() throws Exception {
-        kvm = register(KvmProtocol.KVM_KEY);
-        qemu = register(QemuProtocol.QEMU_KEY);
-        gpu = register(GpuProtocol.GPU_KEY);
-        monitor = TestProbe.create(testKit.system());
+        registerAllButMigration();
 
         CompletableFuture<RunOutcome> run = play(Files.createTempDirectory("conductor-late-node"), "late");
         // three of four nodes listed: the run waits, it asks nobody
@@ -141,10 +138,7 @@ class ConductorRunTest {
 
     @Test
     void aNodeThatNeverRegistersEndsTheRunIncompleteAfterTheDiscoveryTimeout() throws Exception {
-        kvm = register(KvmProtocol.KVM_KEY);
-        qemu = register(QemuProtocol.QEMU_KEY);
-        gpu = register(GpuProtocol.GPU_KEY);
-        monitor = TestProbe.create(testKit.system());
+        registerAllButMigration();
 
         RunOutcome outcome = play(Files.createTempDirectory("conductor-missing-node"), "missing")
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -201,11 +195,16 @@ class ConductorRunTest {
     }
 
     private void registerAll() {
+        registerAllButMigration();
+        migration = register(MigrationProtocol.MIGRATION_KEY);
+    }
+
+    /** The monitor and every node but migration-node, which a test registers late or never. */
+    private void registerAllButMigration() {
         monitor = TestProbe.create(testKit.system());
         kvm = register(KvmProtocol.KVM_KEY);
         qemu = register(QemuProtocol.QEMU_KEY);
         gpu = register(GpuProtocol.GPU_KEY);
-        migration = register(MigrationProtocol.MIGRATION_KEY);
     }
 
     private static <T> TestProbe<T> register(ServiceKey<T> key) {

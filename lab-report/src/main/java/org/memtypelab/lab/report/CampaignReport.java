@@ -1,11 +1,12 @@
 package org.memtypelab.lab.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.memtypelab.lab.report.DocumentFields.json;
+import static org.memtypelab.lab.report.DocumentFields.or;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.memtypelab.documents.CampaignSummary;
-import org.memtypelab.documents.Documents;
 
 /**
  * The report page of a campaign: its settings and totals, then the matrix (SCENARIOS.md "Campaign spec"): one row
@@ -231,9 +232,8 @@ final class CampaignReport {
                 failing.addAll(played.failures());
             }
         }
-        h.el("h2", "", "Failures");
-        if (failing.isEmpty()) {
-            h.el("p", "muted", "No run missed an oracle hazard, reported a false one, or failed to complete.");
+        if (!h.section(
+                "Failures", failing, "No run missed an oracle hazard, reported a false one, or failed to complete.")) {
             return;
         }
         h.open("table", "").headerRow("run", "seed", "why");
@@ -255,19 +255,5 @@ final class CampaignReport {
     private static int countOf(Map<String, Integer> counts, String key) {
         Integer n = counts.get(key);
         return n == null ? 0 : n;
-    }
-
-    /** A value as one line of JSON, as campaign.json has it. */
-    private static String json(Object value) {
-        try {
-            return Documents.JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a campaign.json value does not write as JSON: " + value, e);
-        }
-    }
-
-    /** A field a document may lack: null when it does. */
-    private static String or(String s, String absent) {
-        return s == null ? absent : s;
     }
 }

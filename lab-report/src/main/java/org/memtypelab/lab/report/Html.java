@@ -1,6 +1,7 @@
 package org.memtypelab.lab.report;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Locale;
 
 /**
@@ -183,6 +184,19 @@ final class Html {
     /** The coloured verdict badge. */
     Html badge(String verdict, boolean big) {
         return el("span", "badge v-" + cls(verdict) + (big ? " big" : ""), verdict);
+    }
+
+    /**
+     * A section's heading over {@code items}; when there are none, the muted note {@code none} under it. True when
+     * there is something to list.
+     */
+    boolean section(String title, Collection<?> items, String none) {
+        el("h2", "", title);
+        if (items.isEmpty()) {
+            el("p", "muted", none);
+            return false;
+        }
+        return true;
     }
 
     /** A {@code <th>} row of column names. */

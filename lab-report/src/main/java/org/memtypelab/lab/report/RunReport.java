@@ -1,6 +1,8 @@
 package org.memtypelab.lab.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.memtypelab.lab.report.DocumentFields.json;
+import static org.memtypelab.lab.report.DocumentFields.or;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.memtypelab.documents.Documents;
 import org.memtypelab.documents.RunResult;
 
 /**
@@ -94,9 +95,8 @@ final class RunReport {
     }
 
     private static void mappings(Html h, List<RunResult.MappingEntry> mappings) {
-        h.el("h2", "", "Mappings");
-        if (mappings.isEmpty()) {
-            h.el("p", "muted", "No mappings reported (the monitor gave no report, or no buffer was mapped).");
+        if (!h.section(
+                "Mappings", mappings, "No mappings reported (the monitor gave no report, or no buffer was mapped).")) {
             return;
         }
         Map<String, List<RunResult.MappingEntry>> byBuffer = new LinkedHashMap<>();
@@ -124,9 +124,7 @@ final class RunReport {
     }
 
     private static void hazards(Html h, List<RunResult.HazardEntry> hazards) {
-        h.el("h2", "", "Hazards");
-        if (hazards.isEmpty()) {
-            h.el("p", "muted", "No hazards.");
+        if (!h.section("Hazards", hazards, "No hazards.")) {
             return;
         }
         h.open("table", "").headerRow("buffer", "kind", "between", "types", "step", "witness");
@@ -231,9 +229,7 @@ final class RunReport {
 
     private static void steps(
             Html h, List<RunResult.StepEntry> steps, Map<Integer, String> kinds, Set<Integer> failed) {
-        h.el("h2", "", "Steps");
-        if (steps.isEmpty()) {
-            h.el("p", "muted", "No step ran.");
+        if (!h.section("Steps", steps, "No step ran.")) {
             return;
         }
         h.open("table", "").headerRow("n", "kind", "node", "ok", "errno", "detail");
@@ -258,20 +254,7 @@ final class RunReport {
 
     /** Objects as one line of JSON each (as result.json has them), separated by {@code "; "}. */
     private static String join(List<?> objects) {
-        return objects.stream().map(RunReport::json).collect(Collectors.joining("; "));
-    }
-
-    private static String json(Object o) {
-        try {
-            return Documents.JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a document's part does not write as JSON: " + o, e);
-        }
-    }
-
-    /** A field a document may lack: null when it does. */
-    private static String or(String s, String absent) {
-        return s == null ? absent : s;
+        return objects.stream().map(DocumentFields::json).collect(Collectors.joining("; "));
     }
 
     private static <T> List<T> list(List<T> l) {

@@ -38,13 +38,12 @@ final class ExpectReader {
 
     static Expect read(Node node, List<Step> steps, Set<String> buffers) {
         Fields f = Fields.of(node, "expect", List.of("verdict", "hazards", "migration", "errno"));
-        Optional<Verdict> verdict = f.opt("verdict")
-                .map(n -> Values.choice(n, f.path("verdict"), List.of(Verdict.values()), Verdict::label));
+        Optional<Verdict> verdict = f.optChoice("verdict", List.of(Verdict.values()), Verdict::label);
         List<ExpectedHazard> hazards = f.opt("hazards")
                 .map(n -> hazards(n, f.path("hazards"), buffers))
                 .orElse(List.of());
-        Optional<MigrationOutcome.Status> migration = f.opt("migration")
-                .map(n -> Values.choice(n, f.path("migration"), MIGRATION_OUTCOMES, MigrationOutcome.Status::label));
+        Optional<MigrationOutcome.Status> migration =
+                f.optChoice("migration", MIGRATION_OUTCOMES, MigrationOutcome.Status::label);
         Map<String, String> errno =
                 f.opt("errno").map(n -> errno(n, f.path("errno"), steps)).orElse(Map.of());
         return new Expect(verdict, hazards, migration, errno);
@@ -67,8 +66,7 @@ final class ExpectReader {
                                 + String.join(", ", buffers));
             }
             Set<Who> between = between(h.req("between"), h.path("between"));
-            Optional<Hazard.Kind> kind = h.opt("kind")
-                    .map(n -> Values.choice(n, h.path("kind"), List.of(Hazard.Kind.values()), Hazard.Kind::label));
+            Optional<Hazard.Kind> kind = h.optChoice("kind", List.of(Hazard.Kind.values()), Hazard.Kind::label);
             result.add(new ExpectedHazard(buffer, between, kind));
         }
         return result;

@@ -2,6 +2,7 @@ package org.memtypelab.lab.scenario;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.memtypelab.lab.scenario.YamlTree.Entry;
 import org.memtypelab.lab.scenario.YamlTree.Loc;
 import org.memtypelab.lab.scenario.YamlTree.MapNode;
@@ -131,6 +132,11 @@ public final class Fields {
 
     public Optional<Long> optInteger(String key, long min, long max) {
         return opt(key).map(n -> Values.integer(n, path(key), min, max));
+    }
+
+    /** The value of an optional key that must be one of {@code values}, as {@code label} writes them. */
+    public <T> Optional<T> optChoice(String key, List<T> values, Function<T, String> label) {
+        return opt(key).map(n -> Values.choice(n, path(key), values, label));
     }
 
     public boolean bool(String key, boolean dflt) {

@@ -105,8 +105,7 @@ public final class ScenarioLoader {
     private static Platform platform(Node node) {
         Fields f = Fields.of(node, "platform", PLATFORM_KEYS);
         Platform d = Platform.defaults();
-        CpuVendor cpu = f.opt("cpu")
-                .map(n -> Values.choice(n, f.path("cpu"), List.of(CpuVendor.values()), CpuVendor::label))
+        CpuVendor cpu = f.optChoice("cpu", List.of(CpuVendor.values()), CpuVendor::label)
                 .orElse(d.cpu());
         boolean selfSnoop = f.bool("self-snoop", d.selfSnoop());
         KvmVersion kvm = f.opt("kvm").map(n -> kvm(n, f.path("kvm"))).orElse(d.kvm());
@@ -144,13 +143,10 @@ public final class ScenarioLoader {
                 f.opt("version").map(n -> qemuVersion(n, f.path("version"))).orElse(d.version());
         boolean virgl = f.bool("virgl", d.virgl());
         boolean blob = f.bool("blob", d.blob());
-        QemuConfig.GpuMode gpu = f.opt("gpu")
-                .map(n -> Values.choice(
-                        n, f.path("gpu"), List.of(QemuConfig.GpuMode.values()), QemuConfig.GpuMode::label))
+        QemuConfig.GpuMode gpu = f.optChoice("gpu", List.of(QemuConfig.GpuMode.values()), QemuConfig.GpuMode::label)
                 .orElse(d.gpu());
-        QemuConfig.ImportMode importMode = f.opt("import")
-                .map(n -> Values.choice(
-                        n, f.path("import"), List.of(QemuConfig.ImportMode.values()), QemuConfig.ImportMode::label))
+        QemuConfig.ImportMode importMode = f.optChoice(
+                        "import", List.of(QemuConfig.ImportMode.values()), QemuConfig.ImportMode::label)
                 .orElse(d.importMode());
         // In-process QEMU maps the renderer's pointer and imports nothing: the default dmabuf-mmap (as in
         // SCENARIOS.md's example) changes nothing, vk-map-memory claims an import that cannot happen.
@@ -164,12 +160,8 @@ public final class ScenarioLoader {
                             + ": QEMU maps the renderer's pointer); allowed: remove import, or set qemu.gpu: "
                             + QemuConfig.GpuMode.VHOST_USER_GPU.label());
         }
-        QemuConfig.BlobAccess access = f.opt("blob-access")
-                .map(n -> Values.choice(
-                        n,
-                        f.path("blob-access"),
-                        List.of(QemuConfig.BlobAccess.values()),
-                        QemuConfig.BlobAccess::label))
+        QemuConfig.BlobAccess access = f.optChoice(
+                        "blob-access", List.of(QemuConfig.BlobAccess.values()), QemuConfig.BlobAccess::label)
                 .orElse(d.blobAccess());
         return new QemuConfig(version, virgl, blob, gpu, importMode, access);
     }
@@ -185,16 +177,14 @@ public final class ScenarioLoader {
 
     private static GpuProcess gpuProcess(Node node) {
         Fields f = Fields.of(node, "gpu-process", List.of("driver"));
-        Driver driver = f.opt("driver")
-                .map(n -> Values.choice(n, f.path("driver"), List.of(Driver.values()), Driver::label))
+        Driver driver = f.optChoice("driver", List.of(Driver.values()), Driver::label)
                 .orElse(GpuProcess.defaults().driver());
         return new GpuProcess(driver);
     }
 
     private static Migration migration(Node node) {
         Fields f = Fields.of(node, "migration", List.of("policy"));
-        MigrationPolicy policy = f.opt("policy")
-                .map(n -> Values.choice(n, f.path("policy"), List.of(MigrationPolicy.values()), MigrationPolicy::label))
+        MigrationPolicy policy = f.optChoice("policy", List.of(MigrationPolicy.values()), MigrationPolicy::label)
                 .orElse(Migration.defaults().policy());
         return new Migration(policy);
     }
