@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.scenario.LoadResult;
@@ -62,10 +61,8 @@ class CatalogueRunTest {
             assertThat(run.report().hazards()).isEmpty();
         }
         // the ground truth: every event the nodes acted on, replayed from their traces through the monitor's logic
-        TraceTruth.Comparison truth = TraceTruth.compare(
-                dir,
-                new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
-                run.report().hazards());
+        TraceTruth.Comparison truth =
+                TraceTruth.compare(dir, s.platform().coherence(), run.report().hazards());
         assertThat(truth.missed())
                 .as("hazards in the traces the monitor missed")
                 .isEmpty();

@@ -157,8 +157,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
         this.result = result;
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         this.journal = NodeJournal.of("conductor", 1, monitor, ctx);
-        Scenario s = play.scenario();
-        this.coherence = new Coherence(s.platform().cpu(), s.platform().selfSnoop());
+        this.coherence = play.scenario().platform().coherence();
         this.listings = new NodeListings(ctx.getSystem().address());
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
         for (NodeRole role : Conductor.NODES) {

@@ -2,7 +2,6 @@ package org.memtypelab.lab.run;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.documents.RunFiles;
 import org.memtypelab.documents.RunResult;
@@ -40,10 +39,7 @@ public final class RunPipeline {
         // the monitor against everything the nodes acted on, whatever the faults did
         TraceTruth.Comparison truth = run.report() == null
                 ? null
-                : TraceTruth.compare(
-                        dir,
-                        new Coherence(s.platform().cpu(), s.platform().selfSnoop()),
-                        run.report().hazards());
+                : TraceTruth.compare(dir, s.platform().coherence(), run.report().hazards());
         RunResult result = ResultDocument.of(s, seed, nodes, run, failures, truth);
         if (campaign != null) {
             result = result.inCampaign(campaign);

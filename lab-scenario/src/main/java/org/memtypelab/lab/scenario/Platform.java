@@ -1,6 +1,7 @@
 package org.memtypelab.lab.scenario;
 
 import java.util.Objects;
+import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.kvm.KvmVersion;
@@ -27,6 +28,11 @@ public record Platform(
     /** The {@code explain} defaults: Intel, self-snoop, kvm 6.16, quirk on (not stated), no non-coherent DMA. */
     public static Platform defaults() {
         return new Platform(CpuVendor.INTEL, true, KvmVersion.of(6, 16), true, false, false);
+    }
+
+    /** What decides which memory-type pairs stay coherent on this platform: the CPU vendor and self-snoop. */
+    public Coherence coherence() {
+        return new Coherence(cpu, selfSnoop);
     }
 
     /** The core view of this platform; the CD/NW quirk keeps its default (on). */
