@@ -78,7 +78,12 @@ public final class RunFiles {
 
     /** Merges every {@code trace-*.jsonl} into {@code history.jsonl}, in {@link #CAUSAL} order. */
     public static int mergeHistory(Path dir) {
-        List<TraceLine> lines = new ArrayList<>(traces(dir));
+        return writeHistory(dir, traces(dir));
+    }
+
+    /** Writes {@code traces} (the run's, as {@link #traces} read them) into {@code history.jsonl}, in causal order. */
+    public static int writeHistory(Path dir, List<TraceLine> traces) {
+        List<TraceLine> lines = new ArrayList<>(traces);
         lines.sort(CAUSAL);
         try {
             List<String> out = new ArrayList<>();

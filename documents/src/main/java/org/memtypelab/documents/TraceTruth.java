@@ -1,7 +1,6 @@
 package org.memtypelab.documents;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -23,18 +22,25 @@ public final class TraceTruth {
 
     private TraceTruth() {}
 
-    /** All node events recorded in {@code dir}'s traces, judged on {@code platform}. */
-    public static CoherencyLedger.Report assess(Path dir, Coherence platform) {
+    /** All node events recorded in trace lines {@code traces}, judged on {@code platform}. */
+    public static CoherencyLedger.Report assess(List<TraceLine> traces, Coherence platform) {
         CoherencyLedger ledger = new CoherencyLedger();
-        for (Event e : events(dir)) {
-            ledger.add(e);
+        for (TraceLine line : traces) {
+            if (line instanceof TraceLine.Event e) {
+                ledger.add(new Event(e.node(), e.incarnation(), e.seq(), e.step(), e.lamport(), e.observation()));
+            }
         }
         return ledger.assess(platform);
     }
 
-    /** Compares the monitor's hazards with the truth of the same run. */
+    /** Compares the monitor's hazards with the truth of the same run, read from {@code dir}'s traces. */
     public static Comparison compare(Path dir, Coherence platform, Collection<Hazard> reported) {
-        CoherencyLedger.Report truth = assess(dir, platform);
+        return compare(RunFiles.traces(dir), platform, reported);
+    }
+
+    /** Compares the monitor's hazards with the truth of the run whose trace lines are {@code traces}. */
+    public static Comparison compare(List<TraceLine> traces, Coherence platform, Collection<Hazard> reported) {
+        CoherencyLedger.Report truth = assess(traces, platform);
         Set<String> real = keys(truth.hazards());
         Set<String> seen = keys(reported);
         List<Hazard> missed =
@@ -48,16 +54,6 @@ public final class TraceTruth {
     public static Set<String> keys(Collection<Hazard> hazards) {
         Set<String> out = new TreeSet<>();
         hazards.forEach(h -> out.add(h.key()));
-        return out;
-    }
-
-    static List<Event> events(Path dir) {
-        List<Event> out = new ArrayList<>();
-        for (TraceLine line : RunFiles.traces(dir)) {
-            if (line instanceof TraceLine.Event e) {
-                out.add(new Event(e.node(), e.incarnation(), e.seq(), e.step(), e.lamport(), e.observation()));
-            }
-        }
         return out;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.documents.RunFiles;
 import org.memtypelab.documents.RunResult;
+import org.memtypelab.documents.TraceLine;
 import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.scenario.Scenario;
 
@@ -36,16 +37,19 @@ public final class RunPipeline {
         List<String> failures = run.report() == null || expect == Expect.IGNORE
                 ? List.of()
                 : ExpectCheck.failures(s.expect(), verdict, run.report().hazards(), run);
+        // the traces are read once: for the truth and for the history
+        List<TraceLine> traces = RunFiles.traces(dir);
         // the monitor against everything the nodes acted on, whatever the faults did
         TraceTruth.Comparison truth = run.report() == null
                 ? null
-                : TraceTruth.compare(dir, s.platform().coherence(), run.report().hazards());
+                : TraceTruth.compare(
+                        traces, s.platform().coherence(), run.report().hazards());
         RunResult result = ResultDocument.of(s, seed, nodes, run, failures, truth);
         if (campaign != null) {
             result = result.inCampaign(campaign);
         }
         RunFiles.writeResult(dir, result);
-        RunFiles.mergeHistory(dir);
+        RunFiles.writeHistory(dir, traces);
         return result;
     }
 }
