@@ -128,6 +128,9 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private final Coherence coherence;
     private final StepAttempts<Outgoing, StepDone> attempts = new StepAttempts<>();
     private final NodeListings listings;
+    /** Where every step's command is answered; an answer to a step no longer in flight is ignored (StepAttempts). */
+    private final ActorRef<StepDone> stepAnswers;
+
     private final Map<NodeRole, ActorRef<?>> refs = new EnumMap<>(NodeRole.class);
     private final Set<NodeRole> down = EnumSet.noneOf(NodeRole.class);
     private final List<NodeMark> deadMarks = new ArrayList<>();
@@ -159,6 +162,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
         this.journal = NodeJournal.of("conductor", 1, monitor, ctx);
         this.coherence = play.scenario().platform().coherence();
         this.listings = new NodeListings(ctx.getSystem().address());
+        this.stepAnswers = ctx.messageAdapter(StepDone.class, d -> new Answered(d.step(), d));
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
         for (NodeRole role : Conductor.NODES) {
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeListings.key(role), adapter));
@@ -272,12 +276,8 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             halt("step " + n + " (" + c.what() + ") needs " + c.role().label() + ", which is down");
             return;
         }
-        ActorRef<StepDone> inbox = getContext()
-                .spawn(
-                        ReplyInbox.<StepDone, Command>forwarding(getContext().getSelf(), d -> new Answered(n, d)),
-                        "step-" + n);
         Outgoing command =
-                new Outgoing(ref(c.role()), c.role().label(), c.message().apply(inbox));
+                new Outgoing(ref(c.role()), c.role().label(), c.message().apply(stepAnswers));
         apply(attempts.start(
                 new StepAttempts.Request<>(n, c.what(), c.role().label(), command, t.attempt(step), t.attempts())));
     }
