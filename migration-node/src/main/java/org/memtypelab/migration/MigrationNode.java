@@ -101,7 +101,7 @@ public final class MigrationNode {
             ActorRef<QemuProtocol.MigrationInfo> infoAdapter,
             ActorRef<StepDone> answerAdapter) {
         this.journal = journal;
-        this.control = new NodeControl(NODE, journal, self);
+        this.control = new NodeControl(journal, self);
         this.timers = timers;
         this.infoAdapter = infoAdapter;
         this.answerAdapter = answerAdapter;

@@ -22,7 +22,7 @@ public abstract class NodeActor<C> {
     /** @param self where the monitor asks for resends (the actor itself) */
     protected NodeActor(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
         this.journal = journal;
-        this.control = new NodeControl(journal.node(), journal, self);
+        this.control = new NodeControl(journal, self);
         this.life = new NodeLife<>(journal, this::idle);
     }
 

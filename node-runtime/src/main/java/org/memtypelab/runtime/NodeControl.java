@@ -22,8 +22,8 @@ public final class NodeControl {
     private final ActorRef<NodeCommand.ResendTo> self;
 
     /** @param self where the monitor asks for resends (the actor itself) */
-    public NodeControl(String node, NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
-        this.node = node;
+    public NodeControl(NodeJournal journal, ActorRef<NodeCommand.ResendTo> self) {
+        this.node = journal.node();
         this.journal = journal;
         this.self = self;
     }

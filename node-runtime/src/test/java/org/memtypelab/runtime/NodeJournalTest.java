@@ -21,6 +21,7 @@ import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.core.coherency.Who;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.QemuConfig;
+import org.memtypelab.documents.Documents;
 import org.memtypelab.protocol.node.MessageRule;
 import org.memtypelab.protocol.node.MessageRule.Action;
 import org.memtypelab.protocol.node.MonitorProtocol;
@@ -282,7 +283,7 @@ class NodeJournalTest {
         JsonNode observation = traced.get(0).get("observation");
         assertThat(observation.get("obs").asText()).isEqualTo("mapping-gone");
         assertThat(observation.get("buffer").asText()).isEqualTo("b0");
-        assertThat(org.memtypelab.runtime.trace.TraceWriter.JSON.convertValue(observation, Observation.class))
+        assertThat(Documents.JSON.convertValue(observation, Observation.class))
                 .as("the type tag lets the trace be read back")
                 .isEqualTo(gone);
     }

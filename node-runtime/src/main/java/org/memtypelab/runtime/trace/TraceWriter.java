@@ -1,6 +1,5 @@
 package org.memtypelab.runtime.trace;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +12,6 @@ import org.memtypelab.documents.TraceLine;
 
 /** Appends one JSON object per line to a node's trace file and flushes it before the caller acts on it. */
 public final class TraceWriter implements AutoCloseable {
-
-    /** The mapper of trace lines ({@link Documents#JSON}), for tests that read a trace as JSON trees. */
-    public static final ObjectMapper JSON = Documents.JSON;
 
     private final BufferedWriter out;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.memtypelab.runtime.trace.TraceWriter;
+import org.memtypelab.documents.Documents;
 
 /** Reading a node's trace file ({@code trace-<node>.jsonl}) back in tests. */
 public final class TraceFiles {
@@ -19,7 +19,7 @@ public final class TraceFiles {
         try {
             List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("trace-" + node + ".jsonl"))) {
-                lines.add(TraceWriter.JSON.readTree(line));
+                lines.add(Documents.JSON.readTree(line));
             }
             return lines;
         } catch (IOException e) {
