@@ -9,6 +9,7 @@ import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.KvmProtocol.GuestAccess;
+import org.memtypelab.protocol.node.KvmProtocol.GuestCr0Cd;
 import org.memtypelab.protocol.node.KvmProtocol.GuestMap;
 import org.memtypelab.protocol.node.KvmProtocol.InstallBlob;
 import org.memtypelab.protocol.node.KvmProtocol.NoncoherentDma;
@@ -46,18 +47,32 @@ public final class KvmNode extends NodeActor<KvmProtocol.Command> {
     private Behavior<KvmProtocol.Command> ready(KvmModel model) {
         return common().onMessage(
                         InstallBlob.class,
-                        m -> ioctl(
-                                m.stamp(),
-                                "install-blob " + m.blob().buffer(),
-                                m.replyTo(),
-                                () -> model.installBlob(m.blob())))
+                        m -> m.blob().guestRam()
+                                ? NodeShell.act(
+                                        journal,
+                                        m.stamp(),
+                                        "install-blob " + m.blob().buffer(),
+                                        m.replyTo(),
+                                        () -> model.addGuestRamBlob(m.blob()))
+                                : ioctl(
+                                        m.stamp(),
+                                        "install-blob " + m.blob().buffer(),
+                                        m.replyTo(),
+                                        () -> model.installBlob(m.blob())))
                 .onMessage(
                         RemoveBlob.class,
-                        m -> ioctl(
-                                m.stamp(),
-                                "remove-blob " + m.blob().buffer(),
-                                m.replyTo(),
-                                () -> model.removeBlob(m.blob())))
+                        m -> m.blob().guestRam()
+                                ? NodeShell.act(
+                                        journal,
+                                        m.stamp(),
+                                        "remove-blob " + m.blob().buffer(),
+                                        m.replyTo(),
+                                        () -> model.dropGuestRamBlob(m.blob()))
+                                : ioctl(
+                                        m.stamp(),
+                                        "remove-blob " + m.blob().buffer(),
+                                        m.replyTo(),
+                                        () -> model.removeBlob(m.blob())))
                 .onMessage(
                         SetMemoryRegion.class,
                         m -> ioctl(
@@ -77,15 +92,16 @@ public final class KvmNode extends NodeActor<KvmProtocol.Command> {
                                 m.stamp(),
                                 "guest-map " + m.buffer(),
                                 m.replyTo(),
-                                () -> model.guestMap(m.buffer(), m.pat().given())))
+                                () -> model.guestMap(m.buffer(), m.pat().given(), m.mtrr())))
                 .onMessage(
-                        GuestAccess.class,
+                        GuestCr0Cd.class,
                         m -> NodeShell.act(
                                 journal,
                                 m.stamp(),
-                                m.write() ? "guest-write" : "guest-read",
+                                "guest-cr0-cd " + m.value(),
                                 m.replyTo(),
-                                () -> model.guestAccess(m.buffer(), m.write(), m.offset(), m.value())))
+                                () -> model.guestCr0Cd(m.value())))
+                .onMessage(GuestAccess.class, m -> guestAccess(model, m))
                 .onMessage(
                         NoncoherentDma.class,
                         m -> NodeShell.act(
@@ -123,6 +139,18 @@ public final class KvmNode extends NodeActor<KvmProtocol.Command> {
         if (!journal.command(s, what)) {
             KvmModel.SetOutcome out = op.get();
             NodeShell.finish(journal, s, out.outcome(), IoctlAnswer.of(out.result()), replyTo);
+        }
+        return Behaviors.same();
+    }
+
+    /** A guest access is a KVM_RUN: it returns EFAULT where KVM cannot map the page (rule 28a), else no errno. */
+    private Behavior<KvmProtocol.Command> guestAccess(KvmModel model, GuestAccess m) {
+        Stamp s = m.stamp();
+        if (!journal.command(s, m.write() ? "guest-write" : "guest-read")) {
+            KvmModel.RunOutcome out = model.guestAccess(m.buffer(), m.write(), m.offset(), m.value());
+            IoctlAnswer errno =
+                    out.errno().<IoctlAnswer>map(IoctlAnswer.Failed::new).orElse(new IoctlAnswer.NoIoctl());
+            NodeShell.finish(journal, s, out.outcome(), errno, m.replyTo());
         }
         return Behaviors.same();
     }

@@ -19,10 +19,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.memtypelab.core.coherency.Event;
+import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Observation;
+import org.memtypelab.core.coherency.Who;
+import org.memtypelab.core.gpu.Backing;
+import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.core.kvm.KvmPlatform;
+import org.memtypelab.core.kvm.KvmVersion;
 import org.memtypelab.core.memslot.Errno;
+import org.memtypelab.core.memtype.MemType;
+import org.memtypelab.core.migration.MigrationPolicy;
+import org.memtypelab.core.qemu.BlobSlot;
+import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.HvaChoice;
 import org.memtypelab.protocol.node.IoctlAnswer;
@@ -77,7 +86,7 @@ class KvmNodeTest {
         oracle.installBlob(B0);
         List<Observation> expected = new ArrayList<>();
         expected.addAll(oracle.guestMap("b0", Optional.empty()).observations());
-        expected.addAll(oracle.guestAccess("b0", true, 64, 0xab).observations());
+        expected.addAll(oracle.guestAccess("b0", true, 64, 0xab).outcome().observations());
         setUp("run-1");
 
         StepDone installed = kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 3), B0, kvm.replyTo()));
@@ -316,6 +325,57 @@ class KvmNodeTest {
         kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
         kvm.events(1);
         return installed;
+    }
+
+    @Test
+    void rule28a_aGuestAccessKvmCannotMapAnswersEfaultAndReportsAGuestFault() {
+        // DOMAIN rule 28a: on 6.10 the refcount-0 tail pages of a 2 MiB amdgpu/TTM buffer make KVM_RUN fail (EFAULT)
+        RunSetup onSixTen = new RunSetup(
+                "run-28a",
+                Runs.SEED,
+                new KvmPlatform(CpuVendor.INTEL, KvmVersion.of("6.10"), true, true, true),
+                QemuConfig.defaults(),
+                MigrationPolicy.STATUS_QUO,
+                kvm.traceDir().toString(),
+                setup("run-28a", kvm.traceDir().toString()).peers());
+        kvm.step(new NodeCommand.Setup(onSixTen, kvm.replyTo()));
+        BlobSlot ttm = new BlobSlot(
+                "b0",
+                10,
+                0x1_0000_0000L,
+                MIB2,
+                0x7f00_0000_0000L,
+                0,
+                Optional.empty(),
+                MemType.WC,
+                Backing.PFNMAP_RAM,
+                MemType.WC,
+                false);
+        kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), ttm, kvm.replyTo()));
+        StepDone mapped =
+                kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));
+        StepDone wrote = kvm.step(new KvmProtocol.GuestAccess(new Stamp(3, 3), "b0", true, 0, 1, kvm.replyTo()));
+
+        assertThat(mapped.ok()).as(mapped.detail()).isTrue();
+        assertThat(wrote.ok()).isFalse();
+        assertThat(wrote.ioctl()).isEqualTo(new IoctlAnswer.Failed(Errno.EFAULT));
+        List<Event> events = kvm.events(1);
+        assertThat(events.get(0).observation()).isInstanceOf(Observation.Reported.class);
+        Hazard h = ((Observation.Reported) events.get(0).observation()).hazard();
+        assertThat(h.kind()).isEqualTo(Hazard.Kind.GUEST_FAULT);
+        assertThat(h.between()).containsExactly(Who.GUEST, Who.QEMU);
+        assertThat(h.witness()).contains("EFAULT", "6.13");
+    }
+
+    @Test
+    void guestCr0CdIsAStepTheNodeAnswers() {
+        setUp("run-1");
+        StepDone set = kvm.step(new KvmProtocol.GuestCr0Cd(new Stamp(1, 1), true, kvm.replyTo()));
+        StepDone again = kvm.step(new KvmProtocol.GuestCr0Cd(new Stamp(2, 2), true, kvm.replyTo()));
+
+        assertThat(set.ok()).isTrue();
+        assertThat(set.detail()).contains("CR0.CD=1", "rule 13");
+        assertThat(again.detail()).contains("already");
     }
 
     private RunSetup setup(String runId, String traceDir) {

@@ -149,7 +149,7 @@ public final class MigrationNode {
                     return answered(
                             run,
                             flight,
-                            model.infoArrived(info.step(), info.blockers(), info.blobsToCopy()),
+                            model.infoArrived(info.step(), info.blockers(), info.saveCrash(), info.blobsToCopy()),
                             new Stamp(step, info.lamport(), "qemu-node"),
                             "migration-info");
                 })

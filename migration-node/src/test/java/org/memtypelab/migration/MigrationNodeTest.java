@@ -87,6 +87,22 @@ class MigrationNodeTest {
     }
 
     @Test
+    void rule32_qemu812CrashingInVirtioGpuSaveFailsTheMigration() {
+        String crash = "QEMU 8.1.2 crashed in virtio_gpu_save: a blob resource exists and this version has no blob"
+                + " migration support (DOMAIN rule 32)";
+        setUp(MigrationPolicy.STATUS_QUO);
+
+        QemuProtocol.GetMigrationInfo asked = migrate(7);
+        asked.replyTo().tell(new QemuProtocol.MigrationInfo(asked.stamp().step(), List.of(), List.of(), crash, 30));
+        StepDone done = migration.reply().receiveMessage();
+
+        assertThat(done.migration()).isEqualTo(new MigrationOutcome(MigrationOutcome.Status.FAILED, crash));
+        assertThat(done.ok()).isFalse();
+        assertThat(done.detail()).isEqualTo("migration failed: " + crash);
+        kvm.expectNoMessage(QUIET);
+    }
+
+    @Test
     void ramCopyStartsDirtyLogThenReadsTheBlobThroughQemusMappingAndCompletes() {
         setUp(MigrationPolicy.RAM_COPY);
 

@@ -144,11 +144,15 @@ public final class QemuNode extends NodeActor<QemuProtocol.Command> {
         }
         var blockers = model.blockers(m.policy());
         var blobs = model.blobsReadByMigration(m.policy());
-        journal.decided(m.stamp().step(), "blockers " + blockers + ", blobs to copy " + blobs.size());
+        String saveCrash = model.saveCrash().orElse(""); // DOMAIN rule 32: QEMU <= 8.1.2 with a 2D blob
+        journal.decided(
+                m.stamp().step(),
+                "blockers " + blockers + ", blobs to copy " + blobs.size()
+                        + (saveCrash.isEmpty() ? "" : ", the device-state save will crash: " + saveCrash));
         journal.send(
                 m.replyTo(),
                 m.stamp().from(),
-                new QemuProtocol.MigrationInfo(m.stamp().step(), blockers, blobs, journal.lamport()),
+                new QemuProtocol.MigrationInfo(m.stamp().step(), blockers, blobs, saveCrash, journal.lamport()),
                 m.stamp().step());
         return Behaviors.same();
     }

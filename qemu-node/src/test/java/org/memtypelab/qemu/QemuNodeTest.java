@@ -22,11 +22,13 @@ import org.memtypelab.core.gpu.Backing;
 import org.memtypelab.core.gpu.BufferProfile;
 import org.memtypelab.core.gpu.DmaBuf;
 import org.memtypelab.core.gpu.GpuSnoop;
+import org.memtypelab.core.gpu.Placement;
 import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.core.qemu.QemuConfig;
 import org.memtypelab.core.qemu.QemuModel;
+import org.memtypelab.core.qemu.QemuVersion;
 import org.memtypelab.protocol.node.GpuProtocol;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.MemTypeChoice;
@@ -217,6 +219,45 @@ class QemuNodeTest {
         assertThat(answer.blockers()).isEmpty();
         assertThat(answer.blobsToCopy()).containsExactly(b0);
         qemu.monitor().expectNoMessage(QUIET);
+    }
+
+    @Test
+    void rule32_migrationInfoFromQemu812With2dBlobSaysTheSaveWillCrash() {
+        setUp(new QemuConfig(
+                QemuVersion.of("8.1.2"),
+                false,
+                true,
+                QemuConfig.GpuMode.IN_PROCESS,
+                QemuConfig.ImportMode.DMABUF_MMAP,
+                QemuConfig.BlobAccess.KVM_ONLY));
+        qemu.step(new QemuProtocol.ImportDmaBuf(
+                new Stamp(1, 1), new DmaBuf("u0", MIB2, Placement.GUEST_RAM.profile()), qemu.replyTo()));
+        qemu.tell(new QemuProtocol.MapBlob(
+                new Stamp(2, 2), "u0", GPA, Set.of(), new MemTypeChoice.ByRule(), qemu.replyTo()));
+        BlobSlot u0 = kvm.expectMessageClass(KvmProtocol.InstallBlob.class).blob();
+        TestProbe<QemuProtocol.MigrationInfo> info = kit.createTestProbe(QemuProtocol.MigrationInfo.class);
+
+        qemu.tell(new QemuProtocol.GetMigrationInfo(new Stamp(3, 3), MigrationPolicy.STATUS_QUO, info.ref()));
+        QemuProtocol.MigrationInfo answer = info.receiveMessage();
+
+        assertThat(answer.blockers()).as("no blocker before 8.1.3").isEmpty();
+        assertThat(answer.blobsToCopy()).as("a 2D blob is guest RAM").containsExactly(u0);
+        assertThat(answer.saveCrash())
+                .isEqualTo("QEMU 8.1.2 crashed in virtio_gpu_save: a blob resource exists and this version has no"
+                        + " blob migration support (DOMAIN rule 32)");
+        List<JsonNode> trace = qemu.trace();
+        assertThat(trace.get(trace.size() - 1).get("detail").asText()).contains("virtio_gpu_save");
+    }
+
+    @Test
+    void rule32_migrationInfoFromQemu92HasNoSaveCrash() {
+        setUp(QemuConfig.defaults());
+        mapB0();
+        TestProbe<QemuProtocol.MigrationInfo> info = kit.createTestProbe(QemuProtocol.MigrationInfo.class);
+
+        qemu.tell(new QemuProtocol.GetMigrationInfo(new Stamp(4, 4), MigrationPolicy.RAM_COPY, info.ref()));
+
+        assertThat(info.receiveMessage().saveCrash()).isEmpty();
     }
 
     @Test

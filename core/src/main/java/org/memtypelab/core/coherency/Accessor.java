@@ -10,17 +10,27 @@ public sealed interface Accessor permits Accessor.Cpu, Accessor.Gpu {
     /** How this accessor is named in a witness: {@code guest (WB)}, {@code gpu (no snoop)}. */
     String describe();
 
-    /** A CPU mapping: guest, qemu, renderer or migration. */
-    record Cpu(Who who, MemType type) implements Accessor {
+    /**
+     * A CPU mapping: guest, qemu, renderer or migration.
+     *
+     * @param ucFromEpt the type is UC because the EPT type is UC (SDM footnote 1 under EPT, DOMAIN rule 10b), not
+     *     because the PAT asked for it
+     */
+    record Cpu(Who who, MemType type, boolean ucFromEpt) implements Accessor {
         public Cpu {
             if (!who.isCpu()) {
                 throw new IllegalArgumentException(who + " is not a CPU mapping");
             }
         }
 
+        /** A host CPU mapping: its UC, if any, comes from the PAT. */
+        public Cpu(Who who, MemType type) {
+            this(who, type, false);
+        }
+
         @Override
         public String describe() {
-            return who.label() + " (" + type + ")";
+            return who.label() + " (" + type + (ucFromEpt && type == MemType.UC ? " from the EPT" : "") + ")";
         }
     }
 

@@ -142,12 +142,7 @@ public final class CoherencyLedger {
             Map<String, HostCache> caches,
             Map<String, Hazard> hazards,
             Map<String, Verdict> verdicts) {
-        Accessor by = a.type() instanceof MappingType.Dma d
-                ? new Accessor.Gpu(d.snoop())
-                : a.type()
-                        .cpuType()
-                        .map(t -> (Accessor) new Accessor.Cpu(a.who(), t))
-                        .orElse(null);
+        Accessor by = a.type().accessor(a.who()).orElse(null);
         if (by == null) {
             return; // an unverified type cannot be simulated; the classifier already reported it as unknown
         }

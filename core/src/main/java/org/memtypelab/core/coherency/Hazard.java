@@ -18,6 +18,8 @@ public record Hazard(String buffer, List<Who> between, List<String> types, Kind 
         NON_SNOOPED_DMA,
         MIGRATION_STALE,
         UNMAPPABLE,
+        /** KVM cannot map the buffer's pages into the guest: the guest's access makes KVM_RUN fail (rule 28a). */
+        GUEST_FAULT,
         UNVERIFIED_MEMTYPE
     }
 

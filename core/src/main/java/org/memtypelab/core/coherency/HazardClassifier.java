@@ -55,11 +55,14 @@ public final class HazardClassifier {
             notes.add(name + ": " + b.who().label() + "'s type is unverified (" + u.why() + ")");
             return Verdict.UNKNOWN;
         }
-        var ta = a.type().cpuType().orElseThrow();
-        var tb = b.type().cpuType().orElseThrow();
+        var ta = (Accessor.Cpu) a.accessor().orElseThrow();
+        var tb = (Accessor.Cpu) b.accessor().orElseThrow();
         switch (coherence.between(ta, tb)) {
-            case SAME, UNKNOWN:
+            case SAME:
                 return Verdict.CONSISTENT;
+            case UNKNOWN:
+                notes.add(name + ": " + coherence.why(ta, tb));
+                return Verdict.UNKNOWN;
             case BENIGN:
                 notes.add(name + ": " + coherence.why(ta, tb));
                 return Verdict.BENIGN_ALIAS;

@@ -10,9 +10,6 @@ public record Mapping(String buffer, Who who, MappingType type, boolean derefere
 
     /** The accessor this mapping reads and writes through, if its type is known. */
     public java.util.Optional<Accessor> accessor() {
-        if (type instanceof MappingType.Dma d) {
-            return java.util.Optional.of(new Accessor.Gpu(d.snoop()));
-        }
-        return type.cpuType().map(t -> new Accessor.Cpu(who, t));
+        return type.accessor(who);
     }
 }

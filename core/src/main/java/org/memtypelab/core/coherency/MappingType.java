@@ -42,6 +42,22 @@ public sealed interface MappingType
         }
     }
 
+    /**
+     * Whether this is a UC that comes from the EPT type (EPT UC, with or without IPAT): MTRR-originated UC under EPT,
+     * which need not snoop (SDM footnote 1, DOMAIN 1.4, rule 10b).
+     */
+    default boolean ucFromEpt() {
+        return this instanceof Guest g && g.type() == MemType.UC && g.ept().type() == MemType.UC;
+    }
+
+    /** The accessor of {@code who} through this type, if it is a CPU type. */
+    default java.util.Optional<Accessor> accessor(Who who) {
+        if (this instanceof Dma d) {
+            return java.util.Optional.of(new Accessor.Gpu(d.snoop()));
+        }
+        return cpuType().map(t -> new Accessor.Cpu(who, t, ucFromEpt()));
+    }
+
     /** The CPU memory type, if this is a CPU mapping with a known type. */
     default java.util.Optional<MemType> cpuType() {
         if (this instanceof Cpu c) {

@@ -23,6 +23,14 @@ public final class Explainer {
         KVM
     }
 
+    /**
+     * DOMAIN rule 10b for a raw EPT leaf: UC that comes from the EPT type (with or without IPAT) is MTRR-originated UC
+     * under EPT (Sean: "the EPTs effectively replace the MTRRs"), i.e. SDM footnote 1.
+     */
+    static final String UC_FROM_EPT = "DOMAIN rule 10b: this UC comes from the EPT type, which replaces the MTRR under"
+            + " EPT, so SDM footnote 1 applies: the access need not snoop, and lines a cacheable alias left dirty may"
+            + " be missed (DOMAIN 1.4; for IPAT=1 no source says so [I])";
+
     private Explainer() {}
 
     /** The bare SDM table: an MTRR type and a PAT type (rule 1). */
@@ -49,12 +57,17 @@ public final class Explainer {
     public static Explanation ept(int eptBits, boolean ipat, MemType guestPat, boolean hardwareCr0Cd) {
         Ept.Access access = Ept.access(eptBits, ipat, guestPat, hardwareCr0Cd);
         if (access instanceof Ept.Access.Effective e) {
+            Ept.Entry entry = new Ept.Entry(MemType.fromEptEncoding(eptBits).orElseThrow(), ipat);
+            List<String> because = new ArrayList<>(e.because());
+            if (!hardwareCr0Cd && e.type() == MemType.UC && entry.type() == MemType.UC) {
+                because.add(UC_FROM_EPT);
+            }
             return new Explanation(
                     Form.EPT,
                     CpuVendor.INTEL,
                     Optional.empty(),
-                    Optional.of(new Ept.Entry(MemType.fromEptEncoding(eptBits).orElseThrow(), ipat)),
-                    new Effective.Known(e.type(), e.because()));
+                    Optional.of(entry),
+                    new Effective.Known(e.type(), because));
         }
         return new Explanation(
                 Form.EPT,

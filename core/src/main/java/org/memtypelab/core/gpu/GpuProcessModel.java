@@ -30,7 +30,7 @@ public final class GpuProcessModel {
         Mapping renderer = new Mapping(buffer, Who.RENDERER, new MappingType.Cpu(profile.rendererMap()), true);
         return Outcome.ok(
                 "allocated " + buffer + " (" + size + " bytes, "
-                        + profile.backing().name().toLowerCase() + "), renderer" + " maps it " + profile.rendererMap(),
+                        + profile.backing().label() + "), renderer" + " maps it " + profile.rendererMap(),
                 List.of(new Observation.MappingSet(renderer)));
     }
 

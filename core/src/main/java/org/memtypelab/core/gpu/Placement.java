@@ -10,10 +10,13 @@ import org.memtypelab.core.Labelled;
 import org.memtypelab.core.Labels;
 import org.memtypelab.core.memtype.MemType;
 
-/** A buffer placement of a driver and the CPU/GPU properties it implies (SCENARIOS.md table; DOMAIN 6.2, rule 35). */
+/**
+ * A buffer placement of a driver and the CPU/GPU properties it implies (SCENARIOS.md table; DOMAIN 6.2, rule 35).
+ * amdgpu GTT buffers are TTM pages behind a VM_PFNMAP VMA (DOMAIN 2.1, rule 28a).
+ */
 public enum Placement implements Labelled {
-    GTT_USWC(List.of(Driver.AMDGPU), profile(Backing.RAM, WC, WC, GpuSnoop.NO_SNOOP)),
-    GTT_CACHED(List.of(Driver.AMDGPU), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
+    GTT_USWC(List.of(Driver.AMDGPU), profile(Backing.PFNMAP_RAM, WC, WC, GpuSnoop.NO_SNOOP)),
+    GTT_CACHED(List.of(Driver.AMDGPU), profile(Backing.PFNMAP_RAM, WB, WB, GpuSnoop.SNOOP)),
     VRAM(List.of(Driver.AMDGPU), profile(Backing.MMIO, WC, WC, GpuSnoop.DEVICE_LOCAL)),
     SHMEM_LLC(List.of(Driver.I915), profile(Backing.RAM, WB, WB, GpuSnoop.SNOOP)),
     SHMEM_WC(List.of(Driver.I915), profile(Backing.RAM, WB, WC, GpuSnoop.NO_SNOOP)),

@@ -18,7 +18,7 @@ public final class GuestMemtype {
 
     public static Resolution resolve(KvmPlatform platform, GuestPage page) {
         if (platform.cpu() == CpuVendor.AMD) {
-            return amd(page);
+            return amd(platform, page);
         }
         EptPolicy.Decision d = EptPolicy.decide(platform, page);
         List<String> because = new ArrayList<>();
@@ -27,10 +27,14 @@ public final class GuestMemtype {
         // only through the EPT type chosen above, so the hardware CR0.CD rule never applies here.
         Ept.Access.Effective access = Ept.access(d.entry(), page.guestPat(), false);
         because.addAll(access.because());
+        if (access.type() == MemType.UC && d.entry().type() == MemType.UC) {
+            because.add("DOMAIN rule 10b: this UC comes from the EPT type, which takes the MTRR's role: SDM footnote 1"
+                    + " applies - the access need not snoop, so lines a cacheable alias left dirty may be missed");
+        }
         return new Resolution(Optional.of(d.entry()), new Effective.Known(access.type(), because));
     }
 
-    private static Resolution amd(GuestPage page) {
+    private static Resolution amd(KvmPlatform platform, GuestPage page) {
         if (page.mmio()) {
             return new Resolution(
                     Optional.empty(),
@@ -38,6 +42,19 @@ public final class GuestMemtype {
                             "DOMAIN rule 6: NPT combines guest PAT " + page.guestPat() + " with host PAT WB and then"
                                     + " the host MTRR of the BAR",
                             "DOMAIN 1.5 [U]: the host MTRR type of a BAR and its combination are not verified")));
+        }
+        if (page.guestCr0Cd() && platform.cdNwQuirk()) {
+            // DOMAIN rule 6a: svm_set_cr0() clears CD and NW in the hardware CR0 while the quirk is on
+            Effective e = AmdNpt.access(page.guestPat(), MemType.WB, false);
+            List<String> because = new ArrayList<>();
+            because.add("DOMAIN rule 6a: guest CR0.CD=1, but CD_NW_CLEARED keeps it out of the hardware CR0: no"
+                    + " caching effect");
+            because.addAll(e.because());
+            return new Resolution(
+                    Optional.empty(),
+                    e instanceof Effective.Known k
+                            ? new Effective.Known(k.type(), because)
+                            : new Effective.Unknown(because));
         }
         return new Resolution(Optional.empty(), AmdNpt.access(page.guestPat(), MemType.WB, page.guestCr0Cd()));
     }

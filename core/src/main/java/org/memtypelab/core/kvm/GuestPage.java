@@ -12,6 +12,9 @@ import org.memtypelab.core.memtype.MemType;
  * @param slotKvmMemDma the slot carries the unmerged KVM_MEM_DMA flag (DOMAIN 4.1)
  * @param slotDirtyLogging the slot has KVM_MEM_LOG_DIRTY_PAGES
  * @param slotMemtype a per-slot forced type (+slot-memtype, DOMAIN 9 option 4)
+ * @param dmabufBlob the page belongs to a blob exported as a dma-buf, so option 5 would make its slot from the fd
+ * @param exporterType the type the dma-buf's exporter gives its mmap (rule 34), which option 5's second reading
+ *     supposes the exporter would publish
  */
 public record GuestPage(
         boolean mmio,
@@ -22,7 +25,9 @@ public record GuestPage(
         MemType hostMapping,
         boolean slotKvmMemDma,
         boolean slotDirtyLogging,
-        Optional<MemType> slotMemtype) {
+        Optional<MemType> slotMemtype,
+        boolean dmabufBlob,
+        MemType exporterType) {
 
     public GuestPage {
         // DOMAIN rule 16 / 4.1: a KVM_MEM_DMA slot registers non-coherent DMA for the whole VM, so a page in such a
@@ -32,7 +37,18 @@ public record GuestPage(
 
     /** An ordinary RAM page the guest maps with {@code guestPat}, with the {@code explain} defaults otherwise. */
     public static GuestPage ram(MemType guestPat) {
-        return new GuestPage(false, guestPat, MemType.WB, false, false, MemType.WB, false, false, Optional.empty());
+        return new GuestPage(
+                false,
+                guestPat,
+                MemType.WB,
+                false,
+                false,
+                MemType.WB,
+                false,
+                false,
+                Optional.empty(),
+                false,
+                MemType.WB);
     }
 
     public GuestPage withMmio(boolean v) {
@@ -45,12 +61,24 @@ public record GuestPage(
                 hostMapping,
                 slotKvmMemDma,
                 slotDirtyLogging,
-                slotMemtype);
+                slotMemtype,
+                dmabufBlob,
+                exporterType);
     }
 
     public GuestPage withNoncoherentDma(boolean v) {
         return new GuestPage(
-                mmio, guestPat, guestMtrr, guestCr0Cd, v, hostMapping, slotKvmMemDma, slotDirtyLogging, slotMemtype);
+                mmio,
+                guestPat,
+                guestMtrr,
+                guestCr0Cd,
+                v,
+                hostMapping,
+                slotKvmMemDma,
+                slotDirtyLogging,
+                slotMemtype,
+                dmabufBlob,
+                exporterType);
     }
 
     public GuestPage withGuestMtrr(MemType v) {
@@ -63,7 +91,9 @@ public record GuestPage(
                 hostMapping,
                 slotKvmMemDma,
                 slotDirtyLogging,
-                slotMemtype);
+                slotMemtype,
+                dmabufBlob,
+                exporterType);
     }
 
     public GuestPage withGuestCr0Cd(boolean v) {
@@ -76,11 +106,39 @@ public record GuestPage(
                 hostMapping,
                 slotKvmMemDma,
                 slotDirtyLogging,
-                slotMemtype);
+                slotMemtype,
+                dmabufBlob,
+                exporterType);
     }
 
     public GuestPage withSlot(MemType hostMap, boolean kvmMemDma, boolean dirtyLogging, Optional<MemType> memtype) {
         return new GuestPage(
-                mmio, guestPat, guestMtrr, guestCr0Cd, noncoherentDma, hostMap, kvmMemDma, dirtyLogging, memtype);
+                mmio,
+                guestPat,
+                guestMtrr,
+                guestCr0Cd,
+                noncoherentDma,
+                hostMap,
+                kvmMemDma,
+                dirtyLogging,
+                memtype,
+                dmabufBlob,
+                exporterType);
+    }
+
+    /** The page belongs to a dma-buf blob whose exporter maps it {@code exporter} (DOMAIN 9 option 5). */
+    public GuestPage withDmabuf(MemType exporter) {
+        return new GuestPage(
+                mmio,
+                guestPat,
+                guestMtrr,
+                guestCr0Cd,
+                noncoherentDma,
+                hostMapping,
+                slotKvmMemDma,
+                slotDirtyLogging,
+                slotMemtype,
+                true,
+                exporter);
     }
 }

@@ -36,17 +36,29 @@ public final class ZapPolicy {
     /** A guest CR0.CD toggle or a guest MTRR write (DOMAIN 2.4). */
     public static Answer guestCacheControlChange(KvmPlatform p, boolean noncoherentDma) {
         if (p.cpu() == CpuVendor.AMD) {
-            return new Answer(Zap.NONE, "DOMAIN 1.5: SVM virtualises CR0.CD in hardware; NPT carries no memtype");
+            return new Answer(Zap.NONE, "DOMAIN 1.5: NPT carries no memtype, nothing to recompute (CR0.CD: rule 6a)");
         }
         return switch (p.kvm().era()) {
-            case UP_TO_6_6 -> new Answer(Zap.UNKNOWN, "DOMAIN 2.4: zapping before 6.7 is not recorded");
+            case UP_TO_6_6 ->
+                new Answer(
+                        Zap.UNKNOWN,
+                        "DOMAIN 2.4: whether v" + p.kvm().release() + " zaps SPTEs on this change is not recorded"
+                                + " (zapping on CR0.CD / MTRR writes is verified from 6.7)");
             case V6_7_TO_6_10 ->
                 noncoherentDma
                         ? new Answer(
-                                Zap.ALL, "DOMAIN 2.4: v6.7-6.10 zap iff guest MTRRs are honoured (non-coherent DMA)")
-                        : new Answer(Zap.NONE, "DOMAIN 2.4: guest MTRRs not honoured without non-coherent DMA, no zap");
-            case V6_11, V6_12_TO_6_15, V6_16_ON ->
-                new Answer(Zap.NONE, "DOMAIN 2.4: v6.11 removed guest MTRR/CR0.CD virtualisation, no zap path");
+                                Zap.ALL,
+                                "DOMAIN 2.4: v6.7-6.10 zap all SPTEs iff guest MTRRs are honoured (non-coherent DMA;"
+                                        + " 7a18c7c2b69a, 9a3768191d95)")
+                        : new Answer(
+                                Zap.NONE,
+                                "DOMAIN 2.4: guest MTRRs are not honoured without non-coherent DMA: no zap, and the"
+                                        + " memtype does not depend on them");
+            case V6_11_RC, V6_11_TO_6_15, QUIRK ->
+                new Answer(
+                        Zap.NONE,
+                        "DOMAIN 2.4, rule 13: since 6.11 KVM no longer virtualises guest MTRRs or CR0.CD: no zap,"
+                                + " no effect");
         };
     }
 

@@ -6,6 +6,8 @@ public enum Errno {
     ENOENT(2),
     /** No such device or address: dirty-log bitmap ioctl while the dirty ring is exclusive (DOMAIN 3.5). */
     ENXIO(6),
+    /** Bad address: KVM_RUN when KVM cannot map the guest's page, e.g. refcount-0 PFNMAP pages (DOMAIN rule 28a). */
+    EFAULT(14),
     /** File exists: a new or moved slot overlaps another slot (DOMAIN rule 24). */
     EEXIST(17),
     /** Invalid argument: every other memslot validation failure (DOMAIN rules 19-23, 26). */

@@ -14,7 +14,8 @@ import org.memtypelab.core.kvm.KvmVersion;
  * @param v2Ioctl {@code KVM_SET_USER_MEMORY_REGION2} / {@code KVM_CAP_USER_MEMORY2} exists (v6.8)
  * @param guestMemfd bit 2 means {@code KVM_MEM_GUEST_MEMFD} and is accepted by the v2 ioctl
  * @param kvmMemDma bit 2 means Chia-I's {@code KVM_MEM_DMA} (design patch, DOMAIN 4.1)
- * @param dmaExcludesDirtyLog {@code KVM_MEM_DMA | LOG_DIRTY_PAGES} is EINVAL (design option 6, DOMAIN 9)
+ * @param dmaExcludesDirtyLog design option 6 (DOMAIN 9, Sean's wording): dirty logging a KVM_MEM_DMA slot is
+ *     accepted and the slot stays; KVM forces it WB while logging (EptPolicy, ZapPolicy), no EINVAL
  */
 public record MemslotRules(
         int maxUserSlots,
@@ -62,7 +63,8 @@ public record MemslotRules(
         // DOMAIN 9 option 6 is defined on top of the KVM_MEM_DMA flag, so it implies the flag here too
         // (KvmVersion.of(int, int, ...) does not add it the way KvmVersion.parse does).
         boolean excludes = v.has(DesignPatch.DMA_EXCLUDES_DIRTY_LOG);
-        boolean dma = excludes || v.has(DesignPatch.KVM_MEM_DMA);
+        // bit 2 is the kvm-mem-dma flag on every kernel whose design options use it, VM-wide or per slot
+        boolean dma = excludes || DesignPatch.slotFlag(v.patches());
         boolean v2 = v.atLeast(6, 8);
         return new MemslotRules(
                 v.atLeast(5, 12) ? USER_MEM_SLOTS_FROM_5_12 : USER_MEM_SLOTS_BEFORE_5_12,

@@ -20,14 +20,16 @@ public final class AmdNpt {
      *
      * @param guestPat the guest PTE's PAT type
      * @param hostMtrr the host MTRR type of the page (WB for ordinary RAM)
-     * @param guestCr0Cd the guest's CR0.CD, which SVM virtualises in hardware
+     * @param guestCr0Cd CR0.CD as the hardware sees it: only with CD_NW_CLEARED disabled does the guest's CD reach it
+     *     (rule 6a)
      */
     public static Effective access(MemType guestPat, MemType hostMtrr, boolean guestCr0Cd) {
         List<String> because = new ArrayList<>();
         because.add("DOMAIN rule 6: KVM puts no memtype bits in NPT entries -> host PAT index 0 = " + HOST_PAT
                 + " (Linux layout)");
         if (guestCr0Cd) {
-            because.add("DOMAIN rule 6: SVM virtualises guest CR0.CD in hardware; the resulting type is not verified");
+            because.add("DOMAIN rule 6a: without CD_NW_CLEARED the guest's CR0.CD reaches the hardware, which puts the"
+                    + " caches into no-fill mode; the resulting type is not verified");
             return new Effective.Unknown(because);
         }
         MemType combined;

@@ -67,6 +67,8 @@ public final class MigrationModel {
     private Phase phase = Phase.NONE;
     private int step;
     private String awaiting = "";
+    /** Why saving the device state at the end crashes the source QEMU; empty when it does not (DOMAIN rule 32). */
+    private String saveCrash = "";
 
     public MigrationModel(MigrationPolicy policy) {
         this.policy = policy;
@@ -94,11 +96,20 @@ public final class MigrationModel {
         this.step = step;
         toCopy.clear();
         copied.clear();
+        saveCrash = "";
         return await(Phase.INFO, "migration-info", new AskQemu(policy));
     }
 
-    /** QEMU's blockers and the blobs migration must read through its mapping, for {@code step}. */
+    /** QEMU's blockers and the blobs migration must read through its mapping, for {@code step}; QEMU saves. */
     public Next infoArrived(int step, List<String> blockers, List<BlobSlot> blobsToCopy) {
+        return infoArrived(step, blockers, "", blobsToCopy);
+    }
+
+    /**
+     * QEMU's blockers, why its device-state save will crash ({@code ""}: it will not) and the blobs migration must read
+     * through its mapping, for {@code step}.
+     */
+    public Next infoArrived(int step, List<String> blockers, String saveCrash, List<BlobSlot> blobsToCopy) {
         if (!waitingFor(Phase.INFO, step)) {
             return IGNORED;
         }
@@ -106,6 +117,7 @@ public final class MigrationModel {
             // DOMAIN rule 27: any migration attempt fails while a blocker exists
             return finish(MigrationOutcome.Status.BLOCKED, String.join("; ", blockers), List.of());
         }
+        this.saveCrash = saveCrash;
         if (policy == MigrationPolicy.BLOB_AS_GPU_STATE) {
             // DOMAIN 9 option 7: blob memory is GPU state, saved by the GPU process; M never reads it through Q
             return await(Phase.SAVE, "save-blobs", new AskGpuToSave());
@@ -120,7 +132,7 @@ public final class MigrationModel {
             return IGNORED;
         }
         return ok
-                ? finish(MigrationOutcome.Status.COMPLETED, detail + " (DOMAIN 9 option 7)", List.of())
+                ? complete(detail + " (DOMAIN 9 option 7)", List.of())
                 : finish(MigrationOutcome.Status.FAILED, detail, List.of());
     }
 
@@ -164,7 +176,21 @@ public final class MigrationModel {
                 ? "copied " + copied.size() + " blob(s) through QEMU's mapping like RAM"
                 // DOMAIN rule 28: a mapped blob is not migratable RAM and is skipped by RAM migration
                 : "blob regions are not migratable RAM and were skipped (DOMAIN rule 28)";
-        return finish(MigrationOutcome.Status.COMPLETED, what, out);
+        if (policy != MigrationPolicy.RAM_COPY && !copied.isEmpty()) {
+            // DOMAIN rule 32: a 2D blob is guest RAM, copied with it; only hostmem blob regions are skipped
+            what = "copied " + copied.size() + " 2D blob(s) with guest RAM (DOMAIN rule 32); hostmem " + what;
+        }
+        return complete(what, out);
+    }
+
+    /**
+     * RAM and blobs are done; QEMU saves the device state last, and a QEMU whose save crashes fails the migration
+     * there, after what was read (DOMAIN rule 32).
+     */
+    private Finished complete(String what, List<Observation> observations) {
+        return saveCrash.isEmpty()
+                ? finish(MigrationOutcome.Status.COMPLETED, what, observations)
+                : finish(MigrationOutcome.Status.FAILED, saveCrash, observations);
     }
 
     private boolean waitingFor(Phase p, int answerStep) {

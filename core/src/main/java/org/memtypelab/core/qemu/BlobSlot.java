@@ -12,6 +12,8 @@ import org.memtypelab.core.memtype.MemType;
  * @param guestDefaultPat the guest's type when it follows map_info (rules 30, 31)
  * @param slotMemtype the per-slot type asked for with {@code +slot-memtype}
  * @param guestRam a 2D udmabuf blob: guest RAM QEMU already migrates, not a hostmem subregion (rule 32)
+ * @param exporterType the type the dma-buf's exporter gives its mmap (rule 34); what DOMAIN 9 option 5's
+ *     {@code +dmabuf-slot-exporter-type} supposes the exporter would publish
  */
 public record BlobSlot(
         String buffer,
@@ -24,4 +26,22 @@ public record BlobSlot(
         MemType qemuType,
         Backing backing,
         MemType guestDefaultPat,
-        boolean guestRam) {}
+        boolean guestRam,
+        MemType exporterType) {
+
+    /** A blob whose exporter's type is QEMU's own mapping type. */
+    public BlobSlot(
+            String buffer,
+            int slot,
+            long gpa,
+            long size,
+            long hva,
+            int flags,
+            Optional<MemType> slotMemtype,
+            MemType qemuType,
+            Backing backing,
+            MemType guestDefaultPat,
+            boolean guestRam) {
+        this(buffer, slot, gpa, size, hva, flags, slotMemtype, qemuType, backing, guestDefaultPat, guestRam, qemuType);
+    }
+}

@@ -194,9 +194,88 @@ class HazardClassifierTest {
     }
 
     @Test
-    void aRealHazardOutranksUnknown() {
-        Assessment a = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), cpu(RENDERER, WC), cpu(QEMU, WB)), 1);
+    void rule10a_aNonSnoopedDmaHazardOutranksAnUnverifiedGuest() {
+        // DOMAIN rule 10a: a cached CPU mapping vs non-snooping GPU DMA is always stale-possible, AMD too
+        Assessment a = HazardClassifier.classify(AMD, List.of(unverifiedGuest(), cpu(QEMU, WB), gpu(false)), 1);
         assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(a.hazards()).extracting(Hazard::kind).containsExactly(Hazard.Kind.NON_SNOOPED_DMA);
+        assertThat(a.notes()).anySatisfy(n -> assertThat(n).contains("unverified"));
+    }
+
+    @Test
+    void rule10a_aMemtypeAliasOutranksAnUnknownRelation() {
+        // Intel without self-snoop: guest WB vs renderer WC is a hazard; an unverified third party stays a note
+        Assessment a = HazardClassifier.classify(
+                INTEL,
+                List.of(guest(WB), cpu(RENDERER, WC), new Mapping("b0", QEMU, new MappingType.Unverified("x"), true)),
+                1);
+        assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 15a: AMD renderer {0} vs qemu {1} -> unknown, not consistent")
+    @org.junit.jupiter.params.provider.CsvSource({"WC, WB", "WB, WC", "WC, WT", "WP, WC"})
+    void rule15a_amdPlainWcAgainstACachedMappingIsUnknown(MemType renderer, MemType qemu) {
+        Assessment a = HazardClassifier.classify(AMD, List.of(cpu(RENDERER, renderer), cpu(QEMU, qemu)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(a.hazards()).isEmpty();
+        assertThat(a.notes())
+                .singleElement()
+                .asString()
+                .contains("qemu/renderer")
+                .contains("not verified");
+        // the same pair on Intel is decided: stale without self-snoop, benign with it (rule 10a)
+        assertThat(HazardClassifier.classify(INTEL, List.of(cpu(RENDERER, renderer), cpu(QEMU, qemu)), 1)
+                        .verdict())
+                .isEqualTo(Verdict.HAZARD);
+        assertThat(HazardClassifier.classify(INTEL_SELF_SNOOP, List.of(cpu(RENDERER, renderer), cpu(QEMU, qemu)), 1)
+                        .verdict())
+                .isEqualTo(Verdict.BENIGN_ALIAS);
+    }
+
+    @Test
+    void anUnknownRelationIsNotConsistent() {
+        // Coherence.Relation.UNKNOWN -> verdict unknown with a note (it used to count as consistent)
+        assertThat(AMD.between(WC, WB)).isEqualTo(Coherence.Relation.UNKNOWN);
+        Assessment a = HazardClassifier.classify(AMD, List.of(cpu(RENDERER, WC), cpu(QEMU, WB), gpu(true)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN).isNotEqualTo(Verdict.CONSISTENT);
+        assertThat(a.notes()).isNotEmpty();
+    }
+
+    /** An Intel guest mapping whose UC comes from an EPT UC leaf (rule 10b), with IPAT {@code ipat}. */
+    static Mapping guestUcFromEpt(boolean ipat) {
+        return new Mapping("b0", GUEST, new MappingType.Guest(UC, new Ept.Entry(UC, ipat)), true);
+    }
+
+    @ParameterizedTest(
+            name = "DOMAIN rule 10b: Intel self-snoop {0}, guest UC from EPT UC (ipat {1}) vs qemu WB -> hazard")
+    @org.junit.jupiter.params.provider.CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void rule10b_guestUcFromTheEptAgainstAWbMappingIsAHazardEvenWithSelfSnoop(boolean selfSnoop, boolean ipat) {
+        Coherence c = new Coherence(CpuVendor.INTEL, selfSnoop);
+        Assessment a = HazardClassifier.classify(c, List.of(guestUcFromEpt(ipat), cpu(QEMU, WB)), 3);
+        assertThat(a.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(a.hazards()).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(Hazard.Kind.MEMTYPE_ALIAS);
+            assertThat(h.between()).containsExactly(GUEST, QEMU);
+            assertThat(h.types()).containsExactly("UC", "WB");
+            assertThat(h.witness()).isNotEqualTo("no probe exposed stale data");
+        });
+        // against a migration thread reading WB it is migration-stale
+        assertThat(HazardClassifier.classify(c, List.of(guestUcFromEpt(ipat), cpu(MIGRATION, WB)), 3)
+                        .hazards())
+                .extracting(Hazard::kind)
+                .containsExactly(Hazard.Kind.MIGRATION_STALE);
+    }
+
+    @ParameterizedTest(
+            name = "DOMAIN rule 10b: Intel self-snoop {0}, guest UC from the PAT over EPT WB,0 vs qemu WB -> benign")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void rule10b_guestUcFromThePatUnderEptWbIsABenignAlias(boolean selfSnoop) {
+        Mapping patUc = new Mapping("b0", GUEST, new MappingType.Guest(UC, new Ept.Entry(WB, false)), true);
+        Assessment a =
+                HazardClassifier.classify(new Coherence(CpuVendor.INTEL, selfSnoop), List.of(patUc, cpu(QEMU, WB)), 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.BENIGN_ALIAS);
+        assertThat(a.hazards()).isEmpty();
+        assertThat(a.notes()).singleElement().asString().contains("footnote 2");
     }
 
     @Test
@@ -217,7 +296,9 @@ class HazardClassifierTest {
     }
 
     static final List<Coherence> COHERENCES = Arrays.stream(CpuVendor.values())
-            .flatMap(cpu -> Stream.of(new Coherence(cpu, false), new Coherence(cpu, true)))
+            .flatMap(cpu -> cpu == CpuVendor.AMD // DOMAIN rule 15a: no self-snoop on AMD
+                    ? Stream.of(new Coherence(cpu, false))
+                    : Stream.of(new Coherence(cpu, false), new Coherence(cpu, true)))
             .toList();
     /** The CPU parties other than the guest. */
     static final List<Who> HOST_CPU_WHOS = List.of(QEMU, RENDERER, MIGRATION);

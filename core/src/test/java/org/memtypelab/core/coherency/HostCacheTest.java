@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.memtypelab.core.coherency.HostCache.Witness;
 import org.memtypelab.core.kvm.CpuVendor;
 import org.memtypelab.core.memtype.MemType;
@@ -120,9 +121,36 @@ class HostCacheTest {
     }
 
     @Test
-    void plainWcOnAmdWithoutSelfSnoopIsNotWcPlus() {
-        // the host's own WC mapping is not turned into WC+; only the guest's NPT combination is (rule 6)
-        assertThat(HostCache.probe(AMD, cpu(QEMU, WB), cpu(RENDERER, WC))).isPresent();
+    void rule15a_plainWcOnAmdIsUnverifiedSoTheSimulationInventsNoWitness() {
+        // the host's own WC mapping is not turned into WC+ (rule 6), but whether it snoops on AMD is not verified
+        // (DOMAIN 10: the AMD side of SELFSNOOP; rule 15a): the classifier calls it unknown, so no witness is made up
+        assertThat(AMD.snoops(new Accessor.Cpu(RENDERER, WC))).isEqualTo(Coherence.Snooping.UNKNOWN);
+        assertThat(HostCache.probe(AMD, cpu(QEMU, WB), cpu(RENDERER, WC))).isEmpty();
+        // on Intel without self-snoop the same pair is stale (rule 10a)
+        assertThat(HostCache.probe(INTEL, cpu(QEMU, WB), cpu(RENDERER, WC))).isPresent();
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 10b: self-snoop {0}: a guest UC read from the EPT misses a dirty WB line")
+    @ValueSource(booleans = {false, true})
+    void rule10b_aUcReadFromTheEptMissesADirtyWbLine(boolean selfSnoop) {
+        Coherence intel = new Coherence(CpuVendor.INTEL, selfSnoop);
+        Accessor eptUc = new Accessor.Cpu(GUEST, UC, true);
+        assertThat(coldRead(intel, cpu(QEMU, WB), eptUc))
+                .map(Witness::text)
+                .contains("qemu write 0xab stayed in the CPU cache; guest read 0x00");
+        // and a UC write from the EPT leaves a warm WB line stale
+        assertThat(warmRead(intel, eptUc, cpu(QEMU, WB)))
+                .map(Witness::text)
+                .contains("guest write 0xab went to memory, but a stale CPU cache line was kept; qemu read 0x00");
+        // UC from the PAT snoops (footnote 2): no witness either way
+        Accessor patUc = new Accessor.Cpu(GUEST, UC, false);
+        assertThat(HostCache.probe(intel, cpu(QEMU, WB), patUc)).isEmpty();
+    }
+
+    @Test
+    void rule10b_onAmdThereIsNoEptSoAUcIsNeverFootnoteOne() {
+        assertThat(HostCache.probe(AMD, cpu(QEMU, WB), new Accessor.Cpu(GUEST, UC, true)))
+                .isEmpty();
     }
 
     @Test

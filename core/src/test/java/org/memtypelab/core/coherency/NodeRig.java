@@ -74,11 +74,11 @@ public final class NodeRig {
     }
 
     public Outcome guestWrite(String buffer, int value) {
-        return ok(feed.step("kvm-node", kvm.guestAccess(buffer, true, 0, value)));
+        return ok(feed.step("kvm-node", kvm.guestAccess(buffer, true, 0, value).outcome()));
     }
 
     public Outcome guestRead(String buffer) {
-        return ok(feed.step("kvm-node", kvm.guestAccess(buffer, false, 0, 0)));
+        return ok(feed.step("kvm-node", kvm.guestAccess(buffer, false, 0, 0).outcome()));
     }
 
     public Outcome gpuRead(String buffer) {

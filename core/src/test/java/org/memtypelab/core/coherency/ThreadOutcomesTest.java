@@ -19,12 +19,17 @@ import static org.memtypelab.core.qemu.QemuConfig.ImportMode.VK_MAP_MEMORY;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.memtypelab.core.coherency.CoherencyLedger.Report;
 import org.memtypelab.core.gpu.Backing;
 import org.memtypelab.core.gpu.BufferProfile;
 import org.memtypelab.core.gpu.GpuSnoop;
 import org.memtypelab.core.gpu.Placement;
 import org.memtypelab.core.kvm.CpuVendor;
+import org.memtypelab.core.kvm.KvmModel;
+import org.memtypelab.core.memslot.Errno;
 import org.memtypelab.core.memslot.MemslotFlag;
 import org.memtypelab.core.memtype.Ept;
 import org.memtypelab.core.memtype.MemType;
@@ -49,9 +54,12 @@ class ThreadOutcomesTest {
         return rig.report();
     }
 
-    @Test
-    void option0AmdgpuUswcOnKvm610GuestWbAgainstRendererAndQemuWc() {
-        NodeRig rig = new NodeRig(intel("6.10", false), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
+    @ParameterizedTest(
+            name = "DOMAIN 9 option 0, rule 10: kvm {0}, amdgpu gtt-uswc: guest WB against renderer and QEMU WC")
+    @ValueSource(strings = {"5.6", "6.13", "6.16"})
+    void rule10_option0AmdgpuUswcGuestWbAgainstRendererAndQemuWc(String kvm) {
+        // the thread's motivating bug; on 5.13 <= v < 6.13 these pages do not even map (rule 28a, next test)
+        NodeRig rig = new NodeRig(intel(kvm, false), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
         Report r = motivatingRun(rig, Placement.GTT_USWC);
 
         assertThat(r.verdict()).isEqualTo(Verdict.HAZARD);
@@ -76,9 +84,34 @@ class ThreadOutcomesTest {
         assertThat(hazards(r, QEMU, RENDERER)).isEmpty();
     }
 
+    @ParameterizedTest(
+            name = "DOMAIN rule 28a: kvm {0}, amdgpu gtt-uswc: the guest write makes KVM_RUN fail with EFAULT")
+    @ValueSource(strings = {"5.13", "6.10", "6.11-rc3", "6.12.78", "5.10.47"})
+    void rule28a_option0AmdgpuUswcOn513To612FaultsInsteadOfAliasing(String kvm) {
+        NodeRig rig = new NodeRig(intel(kvm, true), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
+        rig.allocate("b0", Placement.GTT_USWC.profile());
+        rig.exportAndMap("b0", GPA, 0).orElseThrow();
+        rig.guestMap("b0", Optional.empty());
+        KvmModel.RunOutcome write = rig.kvm.guestAccess("b0", true, 0, 0xab);
+        rig.feed.step("kvm-node", write.outcome());
+        assertThat(write.outcome().ok()).isFalse();
+        assertThat(write.errno()).contains(Errno.EFAULT);
+
+        Report r = rig.report();
+        assertThat(r.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(mapping(r, "b0", GUEST))
+                .as("KVM never built the guest mapping")
+                .isEmpty();
+        assertThat(r.hazards()).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(Hazard.Kind.GUEST_FAULT);
+            assertThat(h.between()).containsExactly(GUEST, QEMU);
+            assertThat(h.witness()).contains("EFAULT").contains("6.13");
+        });
+    }
+
     @Test
     void option8KvmOnlyBlobAccessLeavesOnlyGuestAgainstRendererAndGpu() {
-        NodeRig rig = new NodeRig(intel("6.10", false), qemu(IN_PROCESS, DMABUF_MMAP, KVM_ONLY));
+        NodeRig rig = new NodeRig(intel("6.13", false), qemu(IN_PROCESS, DMABUF_MMAP, KVM_ONLY));
         Report r = motivatingRun(rig, Placement.GTT_USWC);
         assertThat(r.verdict()).isEqualTo(Verdict.HAZARD);
         assertThat(r.hazards())
@@ -87,22 +120,31 @@ class ThreadOutcomesTest {
         assertThat(mapping(r, "b0", QEMU).orElseThrow().dereferenced()).isFalse();
     }
 
-    @Test
-    void kvm611OnASelfSnoopCpuHonoursTheGuestWcAndIsConsistent() {
-        NodeRig rig = new NodeRig(intel("6.11", true), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
-        Report r = motivatingRun(rig, Placement.GTT_USWC);
+    @ParameterizedTest(
+            name = "DOMAIN rule 14: kvm {0} on a self-snoop CPU honours the guest WC of an i915 shmem-wc blob")
+    @ValueSource(strings = {"6.11-rc1", "6.11-rc3", "6.11-rc7"})
+    void rule14_611ReleaseCandidatesOnASelfSnoopCpuHonourTheGuestWcAndAreConsistent(String kvm) {
+        // DOMAIN 9 option 2 = 6.11-rc1 ... rc7 on self-snoop CPUs; i915 shmem pages are refcounted RAM (rule 28a n/a)
+        NodeRig rig = new NodeRig(intel(kvm, true), qemu(VHOST_USER_GPU, DMABUF_MMAP, KVM_ONLY));
+        Report r = motivatingRun(rig, Placement.SHMEM_WC);
         assertThat(mapping(r, "b0", GUEST).orElseThrow().type())
                 .isEqualTo(new MappingType.Guest(MemType.WC, new Ept.Entry(MemType.WB, false)));
         assertThat(r.verdict()).isEqualTo(Verdict.CONSISTENT);
         assertThat(r.hazards()).isEmpty();
     }
 
-    @Test
-    void kvm611WithoutSelfSnoopStillIgnoresGuestPat() {
-        NodeRig rig = new NodeRig(intel("6.11", false), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
-        Report r = motivatingRun(rig, Placement.GTT_USWC);
-        assertThat(mapping(r, "b0", GUEST).orElseThrow().type().label()).isEqualTo("WB");
+    @ParameterizedTest(
+            name = "DOMAIN rules 10, 14: kvm {0} self-snoop {1} ignores the guest WC: G(WB) vs non-snooping D")
+    @CsvSource({"6.11, true", "6.11.5, true", "6.12.77, true", "6.11-rc3, false", "6.11, false"})
+    void rule14_611FinalAnd611yOrNoSelfSnoopStillIgnoreGuestPat(String kvm, boolean selfSnoop) {
+        NodeRig rig = new NodeRig(intel(kvm, selfSnoop), qemu(VHOST_USER_GPU, DMABUF_MMAP, KVM_ONLY));
+        Report r = motivatingRun(rig, Placement.SHMEM_WC);
+        assertThat(mapping(r, "b0", GUEST).orElseThrow().type())
+                .isEqualTo(new MappingType.Guest(MemType.WB, new Ept.Entry(MemType.WB, true)));
         assertThat(r.verdict()).isEqualTo(Verdict.HAZARD);
+        assertThat(hazards(r, GUEST, GPU)).extracting(Hazard::kind).containsExactly(Hazard.Kind.NON_SNOOPED_DMA);
+        // G(WB) vs R(WC): stale without self-snoop, a benign alias with it (rule 10a)
+        assertThat(hazards(r, GUEST, RENDERER)).hasSize(selfSnoop ? 0 : 1);
     }
 
     @Test
@@ -246,7 +288,7 @@ class ThreadOutcomesTest {
         // DOMAIN 9 row A: a WB alias in Q is observed by G's WC+ accesses; the remaining hazard is non-snooping D
         BufferProfile wbExport = new BufferProfile(Backing.RAM, Optional.of(MemType.WB), MemType.WC, GpuSnoop.NO_SNOOP);
         NodeRig rig = new NodeRig(
-                NodeRig.platform(CpuVendor.AMD, "6.10", true), qemu(VHOST_USER_GPU, DMABUF_MMAP, QEMU_READS));
+                NodeRig.platform(CpuVendor.AMD, "6.10", false), qemu(VHOST_USER_GPU, DMABUF_MMAP, QEMU_READS));
         rig.allocate("b0", wbExport);
         rig.exportAndMap("b0", GPA, 0).orElseThrow();
         rig.guestMap("b0", Optional.empty());
@@ -260,12 +302,16 @@ class ThreadOutcomesTest {
             assertThat(h.between()).containsExactly(QEMU, GPU);
             assertThat(h.kind()).isEqualTo(Hazard.Kind.NON_SNOOPED_DMA);
         });
+        // the renderer's plain WC against QEMU's WB: nothing is judged through self-snoop on AMD (rule 15a)
+        assertThat(r.notes())
+                .anySatisfy(n -> assertThat(n).contains("qemu/renderer").contains("not verified"));
     }
 
     @Test
     void amdGuestWbOverRamIsAnUnverifiedCellAndTheVerdictIsUnknown() {
+        // 6.13: the amdgpu gtt pages map (rule 28a), so the guest's own type is what is unverified
         NodeRig rig =
-                new NodeRig(NodeRig.platform(CpuVendor.AMD, "6.10", true), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
+                new NodeRig(NodeRig.platform(CpuVendor.AMD, "6.13", false), qemu(IN_PROCESS, DMABUF_MMAP, QEMU_READS));
         rig.allocate("b0", Placement.GTT_CACHED.profile());
         rig.exportAndMap("b0", GPA, 0).orElseThrow();
         rig.guestMap("b0", Optional.empty());

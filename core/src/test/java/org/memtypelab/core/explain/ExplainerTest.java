@@ -127,4 +127,67 @@ class ExplainerTest {
         assertThat(x.effective().label()).isEqualTo("unknown");
         assertThat(x.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 6"));
     }
+
+    // rule 10b: UC that comes from the EPT type is footnote-1 UC
+
+    @ParameterizedTest(name = "DOMAIN rule 10b: explain ept bits 0 ipat {0} guest PAT {1} -> UC, footnote 1")
+    @CsvSource({"false, WB", "false, UC", "false, UC-", "true, WB", "true, WC"})
+    void eptFormOfAnEptUcLeafCitesRule10bAndFootnoteOne(boolean ipat, String guestPat) {
+        Explanation x = Explainer.ept(0, ipat, t(guestPat), false);
+        assertThat(x.effective().label()).isEqualTo("UC");
+        assertThat(x.effective().because())
+                .anyMatch(b -> b.contains("DOMAIN rule 10b") && b.contains("footnote 1") && b.contains("snoop"));
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 10b: explain ept bits {0} ipat {1} guest PAT {2} -> {3}, not footnote 1")
+    @CsvSource({
+        "6, false, UC,  UC", // UC from the guest PAT under EPT WB,0: footnote 2
+        "0, false, WC,  WC", // guest WC over EPT UC: WC, not UC
+        "6, true,  WB,  WB",
+        "6, true,  WB,  UC" // hardware CR0.CD (rule 2), not the EPT type
+    })
+    void eptFormWithoutAnEptOriginatedUcDoesNotCiteRule10b(int bits, boolean ipat, String guestPat, String expected) {
+        boolean cd = bits == 6 && ipat && expected.equals("UC");
+        Explanation x = Explainer.ept(bits, ipat, t(guestPat), cd);
+        assertThat(x.effective().label()).isEqualTo(expected);
+        assertThat(x.effective().because()).noneMatch(b -> b.contains("rule 10b"));
+    }
+
+    @Test
+    void kvmFormOfAGuestMtrrUcUnderNoncoherentDmaShowsEptUcAndCitesRule10b() {
+        KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, KvmVersion.of("6.10"), true, true, true);
+        GuestPage page = GuestPage.ram(MemType.WB).withNoncoherentDma(true).withGuestMtrr(MemType.UC);
+        Explanation x = Explainer.kvm(p, page);
+        assertThat(x.effective().label()).isEqualTo("UC");
+        assertThat(x.ept()).contains(new Ept.Entry(MemType.UC, false));
+        assertThat(x.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 12"));
+        assertThat(x.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 10b") && b.contains("footnote 1"));
+    }
+
+    @Test
+    void kvmFormOfAnMmioPageTheGuestMapsWbCitesRule10b() {
+        Explanation x =
+                Explainer.kvm(KvmPlatform.defaults(), GuestPage.ram(MemType.WB).withMmio(true));
+        assertThat(x.effective().label()).isEqualTo("UC");
+        assertThat(x.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 10b"));
+    }
+
+    @Test
+    void kvmFormOfAGuestPatUcOverEptWbCitesFootnoteTwoNotRule10b() {
+        KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, KvmVersion.of("6.12"), true, true, true);
+        Explanation x = Explainer.kvm(p, GuestPage.ram(MemType.UC).withNoncoherentDma(true));
+        assertThat(x.effective().label()).isEqualTo("UC");
+        assertThat(x.effective().because()).anyMatch(b -> b.contains("footnote 2"));
+        assertThat(x.effective().because()).noneMatch(b -> b.contains("rule 10b"));
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 14: explain kvm {0} on a self-snoop CPU, guest PAT WC -> {1} citing {2}")
+    @CsvSource({"6.11-rc3, WC, DOMAIN rule 14", "6.11, WB, DOMAIN rule 10", "6.11.5, WB, DOMAIN rule 10"})
+    void kvmFormFollowsRule14ForReleaseCandidatesOnly(String kvm, String expected, String rule) {
+        KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, KvmVersion.of(kvm), true, true, true);
+        Explanation x = Explainer.kvm(p, GuestPage.ram(MemType.WC));
+        assertThat(x.kvm()).contains(KvmVersion.of(kvm));
+        assertThat(x.effective().label()).isEqualTo(expected);
+        assertThat(x.effective().because()).first().asString().contains(rule);
+    }
 }

@@ -13,8 +13,9 @@ class PlacementTest {
 
     @ParameterizedTest(name = "{0} {1}: backing {2}, dma-buf mmap {3}, renderer {4}, gpu {5}")
     @CsvSource({
-        "amdgpu,             gtt-uswc,   RAM,  WC,   WC, NO_SNOOP",
-        "amdgpu,             gtt-cached, RAM,  WB,   WB, SNOOP",
+        // DOMAIN 2.1, rule 28a: amdgpu/TTM GTT pages sit behind a VM_PFNMAP VMA, their tail pages have refcount 0
+        "amdgpu,             gtt-uswc,   PFNMAP_RAM, WC,   WC, NO_SNOOP",
+        "amdgpu,             gtt-cached, PFNMAP_RAM, WB,   WB, SNOOP",
         "amdgpu,             vram,       MMIO, WC,   WC, DEVICE_LOCAL",
         "i915,               shmem-llc,  RAM,  WB,   WB, SNOOP",
         "i915,               shmem-wc,   RAM,  WB,   WC, NO_SNOOP",

@@ -77,7 +77,7 @@ class EptPolicyTest {
 
     // --- !is_mmio, no non-coherent DMA column ---
 
-    @ParameterizedTest(name = "DOMAIN rule 14: kvm {0} self-snoop {1} -> EPT {2} ipat={3}")
+    @ParameterizedTest(name = "DOMAIN rules 10, 14: kvm {0} self-snoop {1} -> EPT {2} ipat={3}")
     @CsvSource({
         "5.6,  true,  WB, true",
         "5.6,  false, WB, true",
@@ -87,9 +87,19 @@ class EptPolicyTest {
         "6.7,  false, WB, true",
         "6.10, true,  WB, true",
         "6.10, false, WB, true",
-        "6.11, true,  WB, false",
+        // rule 14: only the release candidates of 6.11 honour guest PAT on self-snoop CPUs
+        "6.11-rc1, true,  WB, false",
+        "6.11-rc3, true,  WB, false",
+        "6.11-rc7, true,  WB, false",
+        "6.11-rc3, false, WB, true",
+        // reverted (9d70f3fec144) before the v6.11 tag: rule 10 again
+        "6.11, true,  WB, true",
         "6.11, false, WB, true",
+        "6.11.5, true,  WB, true",
+        "6.12-rc1, true,  WB, true",
         "6.12, true,  WB, true",
+        "6.12.77, true,  WB, true",
+        "6.12.78, true,  WB, true",
         "6.12, false, WB, true",
         "6.15, true,  WB, true",
         "6.15, false, WB, true",
@@ -98,11 +108,14 @@ class EptPolicyTest {
         "6.19, true,  WB, true",
         "6.19, false, WB, true"
     })
-    void ramWithoutNoncoherentDmaHonoursGuestPatOnlyOn611SelfSnoop(
+    void rule14_ramWithoutNoncoherentDmaHonoursGuestPatOnlyIn611ReleaseCandidatesOnSelfSnoop(
             String kvm, boolean selfSnoop, String type, boolean ipat) {
         // quirk IGNORE_GUEST_PAT at its default (enabled); rules 10, 14, 15 and the 6.12 revert.
-        Ept.Entry e = decide(intel(kvm, selfSnoop, true, true), GuestPage.ram(MemType.WC));
-        assertThat(e).isEqualTo(new Ept.Entry(t(type), ipat));
+        EptPolicy.Decision d = EptPolicy.decide(intel(kvm, selfSnoop, true, true), GuestPage.ram(MemType.WC));
+        assertThat(d.entry()).isEqualTo(new Ept.Entry(t(type), ipat));
+        if (KvmVersion.of(kvm).era() == KvmEra.V6_11_RC) {
+            assertThat(d.because()).contains("DOMAIN rule 14");
+        }
     }
 
     @ParameterizedTest(name = "DOMAIN rule 15: kvm {0} quirk IGNORE_GUEST_PAT {1} -> EPT {2} ipat={3}")
@@ -111,13 +124,19 @@ class EptPolicyTest {
         "6.16, false, WB, false",
         "6.19, true,  WB, true",
         "6.19, false, WB, false",
-        // no quirk before 6.16: the switch has no effect
+        // 6.12.y has the quirk from 6.12.78 (4055f250a329)
+        "6.12.78, true,  WB, true",
+        "6.12.78, false, WB, false",
+        "6.12.100, false, WB, false",
+        // no quirk before 6.16 or 6.12.78: the switch has no effect
+        "6.12.77, false, WB, true",
         "6.15, false, WB, true",
         "6.12, false, WB, true",
         "6.10, false, WB, true",
         "5.6,  false, WB, true"
     })
-    void quirkIgnoreGuestPatDecidesIpatFrom616(String kvm, boolean quirk, String type, boolean ipat) {
+    void rule15_quirkIgnoreGuestPatDecidesIpatFrom616AndFrom61278(
+            String kvm, boolean quirk, String type, boolean ipat) {
         Ept.Entry e = decide(intel(kvm, true, quirk, true), GuestPage.ram(MemType.WC));
         assertThat(e).isEqualTo(new Ept.Entry(t(type), ipat));
     }
@@ -174,8 +193,13 @@ class EptPolicyTest {
             name =
                     "DOMAIN rule 13: kvm {0} non-coherent DMA, self-snoop {1}, quirk {2}, CR0.CD {3}, guest MTRR {4} -> EPT WB ipat=false")
     @CsvSource({
+        "6.11-rc1, true,  true,  true,  UC",
+        "6.11-rc7, false, true,  false, WC",
         "6.11, true,  true,  false, WC",
         "6.11, false, true,  true,  UC",
+        "6.11.5, true,  true,  true,  UC",
+        "6.12.77, true,  true,  true,  WC",
+        "6.12.78, true,  false, true,  UC",
         "6.11, false, false, false, UC",
         "6.12, true,  true,  true,  WC",
         "6.12, false, false, false, UC",
@@ -200,7 +224,7 @@ class EptPolicyTest {
 
     @Test
     void eptPolicyRefusesAmd() {
-        KvmPlatform amd = new KvmPlatform(CpuVendor.AMD, KvmVersion.of(6, 16), true, true, true);
+        KvmPlatform amd = new KvmPlatform(CpuVendor.AMD, KvmVersion.of(6, 16), false, true, true);
         assertThatThrownBy(() -> EptPolicy.decide(amd, GuestPage.ram(MemType.WB)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("EPT memtypes exist only on Intel; AMD uses NPT (DOMAIN rule 6)");
@@ -212,8 +236,10 @@ class EptPolicyTest {
         for (MemType pat : MemType.PAT_TYPES) {
             assertThat(decide(intel("6.10", false, true, true), GuestPage.ram(pat)))
                     .isEqualTo(new Ept.Entry(MemType.WB, true));
-            assertThat(decide(intel("6.11", true, true, true), GuestPage.ram(pat)))
+            assertThat(decide(intel("6.11-rc3", true, true, true), GuestPage.ram(pat)))
                     .isEqualTo(new Ept.Entry(MemType.WB, false));
+            assertThat(decide(intel("6.11", true, true, true), GuestPage.ram(pat)))
+                    .isEqualTo(new Ept.Entry(MemType.WB, true));
         }
     }
 }

@@ -41,7 +41,7 @@ class GuestMemtypeTest {
     }
 
     @ParameterizedTest(name = "DOMAIN rules 10 and 14: kvm {0}, self-snoop {1}, RAM, guest PAT WC -> effective WB")
-    @CsvSource({"6.10, true", "6.11, false"})
+    @CsvSource({"6.10, true", "6.11-rc3, false", "6.11, false", "6.11, true", "6.11.5, true", "6.12.77, true"})
     void guestWcOnRamIsWbWhileKvmSetsIpat(String kvm, boolean selfSnoop) {
         assertThat(known(GuestMemtype.resolve(intel(kvm, selfSnoop), GuestPage.ram(MemType.WC))))
                 .isEqualTo(MemType.WB);
@@ -68,11 +68,28 @@ class GuestMemtypeTest {
         assertThat(r.ept()).contains(new Ept.Entry(MemType.UC, false));
     }
 
-    @ParameterizedTest(name = "DOMAIN rule 14: kvm 6.11 self-snoop, guest PAT {0} -> effective {1}")
-    @CsvSource({"WC, WC", "UC, UC", "UC-, UC", "WT, WT", "WP, WP", "WB, WB"})
-    void kernel611SelfSnoopHonoursGuestPat(String guestPat, String expected) {
-        GuestMemtype.Resolution r = GuestMemtype.resolve(intel("6.11", true), GuestPage.ram(t(guestPat)));
+    @ParameterizedTest(name = "DOMAIN rule 14: kvm {0} on a self-snoop CPU, RAM, guest PAT {1} -> effective {2}")
+    @CsvSource({
+        // 6.11-rc1 ... rc7: 377b2f359d1f honours the guest PAT (EPT WB without IPAT)
+        "6.11-rc1, WC,  WC",
+        "6.11-rc3, UC,  UC",
+        "6.11-rc3, UC-, UC",
+        "6.11-rc7, WT,  WT",
+        "6.11-rc3, WP,  WP",
+        "6.11-rc3, WB,  WB",
+        // reverted before the v6.11 tag: 6.11 final and every 6.11.y behave like rule 10
+        "6.11,     WC,  WB",
+        "6.11,     UC,  WB",
+        "6.11.5,   WC,  WB",
+        "6.11.5,   UC-, WB",
+        "6.12-rc1, WC,  WB"
+    })
+    void rule14_selfSnoopHonoursGuestPatOnlyIn611ReleaseCandidates(String kvm, String guestPat, String expected) {
+        GuestMemtype.Resolution r = GuestMemtype.resolve(intel(kvm, true), GuestPage.ram(t(guestPat)));
         assertThat(known(r)).isEqualTo(t(expected));
+        boolean rc = KvmVersion.of(kvm).releaseCandidate() && KvmVersion.of(kvm).series(6, 11);
+        assertThat(r.ept()).contains(new Ept.Entry(MemType.WB, !rc));
+        assertThat(r.effective().because()).anyMatch(b -> b.contains(rc ? "DOMAIN rule 14" : "DOMAIN rule 10"));
     }
 
     @ParameterizedTest(name = "DOMAIN rule 13: kvm {0} non-coherent DMA, guest PAT {1} -> effective {2}")
@@ -150,9 +167,48 @@ class GuestMemtypeTest {
 
     @Test
     void resolutionReasonsCiteTheKvmRuleAndTheHardwareRule() {
-        GuestMemtype.Resolution r = GuestMemtype.resolve(intel("6.11", true), GuestPage.ram(MemType.WC));
+        GuestMemtype.Resolution r = GuestMemtype.resolve(intel("6.11-rc3", true), GuestPage.ram(MemType.WC));
         assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 14"));
         assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 4"));
+    }
+
+    // --- UC from the EPT type (rule 10b) ---
+
+    @ParameterizedTest(
+            name =
+                    "DOMAIN rule 10b: kvm {0}, non-coherent DMA, guest MTRR {1}, PAT {2}, CR0.CD {3} -> EPT {4} ipat={5}, UC")
+    @CsvSource({
+        // rule 11/12: the guest MTRR becomes the EPT type; UC there is UC from the EPT (footnote 1)
+        "6.10, UC, WB,  false, true,  UC, false",
+        "6.10, UC, UC,  false, true,  UC, false",
+        "5.6,  UC, WT,  false, true,  UC, false",
+        // rule 11: CR0.CD=1 without CD_NW_CLEARED -> EPT UC with IPAT, also footnote 1 [I]
+        "5.6,  WB, WB,  true,  false, UC, true",
+        "6.8,  WB, WC,  true,  false, UC, true"
+    })
+    void rule10b_ucFromTheEptTypeIsExplainedAsFootnoteOne(
+            String kvm, String guestMtrr, String guestPat, boolean cd, boolean cdNwQuirk, String ept, boolean ipat) {
+        KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, KvmVersion.of(kvm), true, true, cdNwQuirk);
+        GuestPage page = GuestPage.ram(t(guestPat))
+                .withNoncoherentDma(true)
+                .withGuestMtrr(t(guestMtrr))
+                .withGuestCr0Cd(cd);
+        GuestMemtype.Resolution r = GuestMemtype.resolve(p, page);
+        assertThat(known(r)).isEqualTo(MemType.UC);
+        assertThat(r.ept()).contains(new Ept.Entry(t(ept), ipat));
+        assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 10b") && b.contains("footnote 1"));
+    }
+
+    @ParameterizedTest(
+            name = "DOMAIN rule 10b: kvm {0}, non-coherent DMA, guest PAT {1} over EPT WB,0 -> UC from the PAT")
+    @CsvSource({"6.11, UC", "6.11, UC-", "6.12, UC", "6.16, UC-", "6.10, UC"})
+    void rule10b_ucFromTheGuestPatUnderEptWbIsNotFootnoteOne(String kvm, String guestPat) {
+        GuestPage page = GuestPage.ram(t(guestPat)).withNoncoherentDma(true).withGuestMtrr(MemType.WB);
+        GuestMemtype.Resolution r = GuestMemtype.resolve(intel(kvm, true), page);
+        assertThat(known(r)).isEqualTo(MemType.UC);
+        assertThat(r.ept()).contains(new Ept.Entry(MemType.WB, false));
+        assertThat(r.effective().because()).noneMatch(b -> b.contains("DOMAIN rule 10b"));
+        assertThat(r.effective().because()).anyMatch(b -> b.contains("footnote 2"));
     }
 
     // --- dirty logging (rule 25) ---
@@ -203,6 +259,31 @@ class GuestMemtypeTest {
             GuestPage page = GuestPage.ram(MemType.WC).withNoncoherentDma(true);
             assertThat(GuestMemtype.resolve(amd(kvm), page).effective().label()).isEqualTo("WC+");
         }
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 6a: AMD kvm {0}, guest CR0.CD=1, guest PAT {1}, CD_NW_CLEARED on -> {2}")
+    @CsvSource({"5.6, WC, WC+", "6.10, WC, WC+", "6.16, UC-, CD", "6.16, WB, unknown"})
+    void rule6a_amdGuestCr0CdWithCdNwClearedIsComputedAsCdZero(String kvm, String guestPat, String label) {
+        GuestPage cd = GuestPage.ram(t(guestPat)).withGuestCr0Cd(true);
+        GuestMemtype.Resolution r = GuestMemtype.resolve(amd(kvm), cd);
+        assertThat(r.effective().label()).isEqualTo(label);
+        assertThat(r.effective().label())
+                .as("no caching effect: the same as with CR0.CD=0")
+                .isEqualTo(GuestMemtype.resolve(amd(kvm), cd.withGuestCr0Cd(false))
+                        .effective()
+                        .label());
+        assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 6a"));
+    }
+
+    @ParameterizedTest(
+            name = "DOMAIN rule 6a: AMD kvm 6.16, guest CR0.CD=1, guest PAT {0}, CD_NW_CLEARED off -> unknown")
+    @ValueSource(strings = {"WC", "UC-", "WB"})
+    void rule6a_amdGuestCr0CdWithoutCdNwClearedReachesTheHardwareAndIsUnverified(String guestPat) {
+        KvmPlatform noQuirk = new KvmPlatform(CpuVendor.AMD, KvmVersion.of("6.16"), false, true, false);
+        GuestMemtype.Resolution r =
+                GuestMemtype.resolve(noQuirk, GuestPage.ram(t(guestPat)).withGuestCr0Cd(true));
+        assertThat(r.effective()).isInstanceOf(Effective.Unknown.class);
+        assertThat(r.effective().because()).anyMatch(b -> b.contains("DOMAIN rule 6a"));
     }
 
     @ParameterizedTest(name = "DOMAIN rule 6: AMD mmio, guest PAT {0} -> unknown")

@@ -23,7 +23,9 @@ class GuestPageTest {
                 MemType.WB,
                 kvmMemDmaSlot,
                 false,
-                Optional.empty());
+                Optional.empty(),
+                false,
+                MemType.WB);
 
         assertThat(page.noncoherentDma()).isEqualTo(expected);
     }

@@ -27,9 +27,27 @@ class KvmLawsTest {
     private static final List<KvmVersion> MAINLINE = IntStream.rangeClosed(4, 7)
             .boxed()
             .flatMap(maj -> IntStream.rangeClosed(0, 25).mapToObj(min -> KvmVersion.of(maj, min)))
-            .toList();
+            .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+                // release candidates and stable patch levels where DOMAIN 2.2 says they matter (rules 14, 15)
+                Stream.of("6.11-rc1", "6.11-rc7", "6.11.5", "6.12.77", "6.12.78", "6.12.200")
+                        .map(KvmVersion::of)
+                        .forEach(l::add);
+                return List.copyOf(l);
+            }));
     /** The first and last kernel of every era of DOMAIN 2.2, drawn as often as all other kernels together. */
-    private static final List<KvmVersion> EDGES = Stream.of("5.6", "6.6", "6.7", "6.10", "6.11", "6.12", "6.15", "6.16")
+    private static final List<KvmVersion> EDGES = Stream.of(
+                    "5.6",
+                    "6.6",
+                    "6.7",
+                    "6.10",
+                    "6.11-rc1",
+                    "6.11-rc7",
+                    "6.11",
+                    "6.12",
+                    "6.12.77",
+                    "6.12.78",
+                    "6.15",
+                    "6.16")
             .map(KvmVersion::of)
             .toList();
 
@@ -117,9 +135,12 @@ class KvmLawsTest {
                 pick(random, MemType.PAT_TYPES),
                 random.nextBoolean(),
                 random.nextBoolean(),
-                slotType == 0 ? Optional.empty() : Optional.of(MemType.PAT_TYPES.get(slotType - 1)));
+                slotType == 0 ? Optional.empty() : Optional.of(MemType.PAT_TYPES.get(slotType - 1)),
+                random.nextBoolean(),
+                pick(random, MemType.PAT_TYPES));
         for (Set<DesignPatch> patches : everyPatchSet()) {
-            KvmVersion kvm = new KvmVersion(mainline.major(), mainline.minor(), patches);
+            KvmVersion kvm =
+                    new KvmVersion(mainline.major(), mainline.minor(), mainline.patch(), mainline.rc(), patches);
             KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, kvm, selfSnoop, ignoreGuestPatQuirk, cdNwQuirk);
             GuestMemtype.Resolution r = GuestMemtype.resolve(p, page);
             String input = "seed " + seed + ": " + p + ", " + page;
@@ -144,7 +165,7 @@ class KvmLawsTest {
         // DOMAIN 2.2, middle column: always WB; only IPAT varies (rules 10, 14, 15).
         KvmPlatform p = new KvmPlatform(CpuVendor.INTEL, kvm, selfSnoop, ignoreGuestPatQuirk, true);
         boolean honours =
-                (kvm.era() == KvmEra.V6_11 && selfSnoop) || (kvm.era() == KvmEra.V6_16_ON && !ignoreGuestPatQuirk);
+                (kvm.era() == KvmEra.V6_11_RC && selfSnoop) || (kvm.era() == KvmEra.QUIRK && !ignoreGuestPatQuirk);
         for (MemType guestPat : MemType.PAT_TYPES) {
             for (MemType guestMtrr : MemType.MTRR_TYPES) {
                 for (boolean guestCr0Cd : BOOLEANS) {

@@ -1,6 +1,7 @@
 package org.memtypelab.core.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,8 +45,11 @@ class KvmPlatformQuirkTest {
         "INTEL, 6.11, true,  false, 6.16",
         "INTEL, 6.12, true,  true,  6.16",
         "INTEL, 6.15, true,  false, 6.16",
-        "AMD,   6.16, true,  false, AMD",
+        "INTEL, 6.11-rc3, true, false, 6.12.78",
+        "INTEL, 6.12.77, true, false, 6.12.78",
+        "AMD,   6.16, false, true,  AMD",
         "AMD,   6.16, false, false, AMD",
+        "AMD,   6.12.78, false, false, AMD",
         "AMD,   6.19, false, false, AMD",
         "AMD,   6.10, false, false, AMD"
     })
@@ -71,7 +75,65 @@ class KvmPlatformQuirkTest {
                 .isTrue();
         assertThat(platform(CpuVendor.INTEL, "6.15", true, true).hasIgnoreGuestPatQuirk())
                 .isFalse();
-        assertThat(platform(CpuVendor.AMD, "6.16", true, true).hasIgnoreGuestPatQuirk())
+        assertThat(platform(CpuVendor.AMD, "6.16", false, true).hasIgnoreGuestPatQuirk())
+                .isFalse();
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 15: Intel kvm {0} has the IGNORE_GUEST_PAT quirk: {1}")
+    @CsvSource({
+        "6.12, false",
+        "6.12.1, false",
+        "6.12.77, false",
+        "6.12.78, true",
+        "6.12.79, true",
+        "6.13, false",
+        "6.15, false",
+        "6.16-rc1, true",
+        "6.16, true",
+        "6.11-rc3, false",
+        "6.11.5, false"
+    })
+    void rule15_quirkExistsFrom616AndIn612yFrom61278(String kvm, boolean exists) {
+        assertThat(platform(CpuVendor.INTEL, kvm, true, true).hasIgnoreGuestPatQuirk())
+                .isEqualTo(exists);
+    }
+
+    @Test
+    void rule15_disablingTheQuirkOn61278IsAcceptedOnlyOnSelfSnoopHostsAndOn61277Never() {
+        assertThat(platform(CpuVendor.INTEL, "6.12.78", true, false).quirkProblems(true))
+                .isEmpty();
+        assertThat(platform(CpuVendor.INTEL, "6.12.78", false, false).quirkProblems(true))
+                .singleElement()
+                .asString()
+                .contains("self-snoop");
+        assertThat(platform(CpuVendor.INTEL, "6.12.77", true, false).quirkProblems(true))
+                .singleElement()
+                .asString()
+                .contains("has no IGNORE_GUEST_PAT quirk")
+                .contains("6.12.78");
+        // disabled on 6.12.78: KVM honours the guest PAT on RAM and no longer may ignore it (no zap, rule 17)
+        KvmPlatform off = platform(CpuVendor.INTEL, "6.12.78", true, false);
+        assertThat(off.mayIgnoreGuestPat()).isFalse();
+        assertThat(EptPolicy.decide(off, GuestPage.ram(org.memtypelab.core.memtype.MemType.WC))
+                        .entry()
+                        .ipat())
+                .isFalse();
+        assertThat(platform(CpuVendor.INTEL, "6.12.77", true, false).mayIgnoreGuestPat())
+                .isTrue();
+    }
+
+    @Test
+    void rule15a_selfSnoopDoesNotExistOnAmd() {
+        assertThatThrownBy(() -> platform(CpuVendor.AMD, "6.16", true, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Intel")
+                .hasMessageContaining("rule 15a");
+        assertThat(KvmPlatform.defaultSelfSnoop(CpuVendor.AMD)).isFalse();
+        assertThat(KvmPlatform.defaultSelfSnoop(CpuVendor.INTEL)).isTrue();
+        // and AMD never ignores guest PAT, so nothing is judged through self-snoop there (rule 15, DOMAIN 2.3)
+        assertThat(platform(CpuVendor.AMD, "6.16", false, true).mayIgnoreGuestPat())
+                .isFalse();
+        assertThat(platform(CpuVendor.AMD, "6.11-rc3", false, true).mayIgnoreGuestPat())
                 .isFalse();
     }
 

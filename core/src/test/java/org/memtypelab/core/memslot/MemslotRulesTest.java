@@ -22,7 +22,9 @@ class MemslotRulesTest {
         "6.16, 32764, true, true, false, false, 3",
         "5.6+kvm-mem-dma, 509, false, false, true, false, 7",
         "6.12+kvm-mem-dma, 32764, true, false, true, false, 7",
-        "5.6+dma-excludes-dirty-log, 509, false, false, true, true, 7"
+        "5.6+dma-excludes-dirty-log, 509, false, false, true, true, 7",
+        "5.6+slot-noncoherent, 509, false, false, true, false, 7",
+        "6.12+slot-noncoherent, 32764, true, false, true, false, 7"
     })
     void rulesFollowTheKernel(
             String kernel, int slots, boolean v2, boolean gmem, boolean dma, boolean excludes, int v1Mask) {

@@ -7,6 +7,8 @@ import static org.memtypelab.core.memslot.Requests.table;
 import static org.memtypelab.core.memslot.Requests.v1;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.memtypelab.core.memslot.SetResult.Applied;
 import org.memtypelab.core.memslot.SetResult.Failed;
 
@@ -51,6 +53,17 @@ class MemslotTableTest {
         assertThat(dma.flagBits()).isEqualTo(BIT2);
         Memslot gmem = table("6.12", Requests.v2(1, BIT2, 0, GIB)).get(0, 1).orElseThrow();
         assertThat(gmem.has(MemslotFlag.GUEST_MEMFD)).isTrue();
+    }
+
+    @ParameterizedTest(name = "DOMAIN rule 19: on {0} bit 2 is the kvm-mem-dma flag through {1}, never GUEST_MEMFD")
+    @CsvSource({"5.6+slot-noncoherent, V1", "6.12+slot-noncoherent, V1", "6.12+slot-noncoherent, V2"})
+    void rule19_bitTwoIsKvmMemDmaOnEveryKernelWhoseDesignOptionUsesIt(String kernel, SetRequest.Ioctl ioctl) {
+        SetRequest request = SetRequest.of(0, 1, BIT2, 0, GIB, Requests.hvaFor(1), ioctl);
+
+        Memslot slot = table(kernel, request).get(0, 1).orElseThrow();
+
+        assertThat(slot.has(MemslotFlag.KVM_MEM_DMA)).isTrue();
+        assertThat(slot.has(MemslotFlag.GUEST_MEMFD)).isFalse();
     }
 
     @Test

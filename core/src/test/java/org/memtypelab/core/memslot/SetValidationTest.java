@@ -44,6 +44,15 @@ class SetValidationTest {
                         v2(1, 0, 0, MIB),
                         Errno.ENOTTY),
                 fails("DOMAIN rule 19 (3.2 step 10): v1 ioctl rejects GUEST_MEMFD", "6.12", v1(1, BIT2, 0, MIB)),
+                fails("DOMAIN rule 19 (3.2 step 10): v1 ioctl on 6.8 rejects GUEST_MEMFD", "6.8", v1(1, BIT2, 0, MIB)),
+                fails(
+                        "DOMAIN rule 19 (3.2 step 10): v1 ioctl on 6.12.78 rejects GUEST_MEMFD",
+                        "6.12.78",
+                        v1(1, BIT2, 0, MIB)),
+                fails(
+                        "DOMAIN rule 19 (3.2 step 10): v1 ioctl on 6.16 rejects GUEST_MEMFD | READONLY",
+                        "6.16",
+                        v1(1, RO | BIT2, 0, MIB)),
                 fails("DOMAIN rule 19 (3.2 step 10): v1 ioctl rejects unknown bit 3", "6.12", v1(1, 8, 0, MIB)),
                 fails("DOMAIN rule 19 (3.2 step 10): v1 ioctl on 5.6 rejects bit 2", "5.6", v1(1, BIT2, 0, MIB)),
                 // step 1: check_memory_region_flags()
@@ -55,10 +64,11 @@ class SetValidationTest {
                         "DOMAIN rule 19: v2 ioctl on 6.12+kvm-mem-dma rejects bit 3",
                         "6.12+kvm-mem-dma",
                         v2(1, 8, 0, MIB)),
-                fails(
-                        "DOMAIN rule 19 with design option 6 (DOMAIN 9): KVM_MEM_DMA | LOG_DIRTY_PAGES",
+                applies(
+                        "DOMAIN 9 option 6 (Sean: the slot stays, KVM forces WB): KVM_MEM_DMA | LOG_DIRTY_PAGES creates",
                         "5.6+dma-excludes-dirty-log",
-                        v1(1, LOG | BIT2, 0, MIB)),
+                        v1(1, LOG | BIT2, 0, MIB),
+                        Change.CREATE),
                 applies("DOMAIN rule 19: GUEST_MEMFD through v2 on 6.12 creates", "6.12", GMEM3, Change.CREATE),
                 applies("DOMAIN rule 19: READONLY | LOG_DIRTY_PAGES through v1 creates", "6.12", v1(1, 3, 0, MIB)),
                 applies("DOMAIN rule 19: bit 2 is KVM_MEM_DMA on 5.6+kvm-mem-dma", "5.6+kvm-mem-dma", DMA3),

@@ -233,6 +233,99 @@ class MigrationModelTest {
                 .isEqualTo(new Ignored());
     }
 
+    private static final String CRASH_812 = "QEMU 8.1.2 crashed in virtio_gpu_save: a blob resource exists and this"
+            + " version has no blob migration support (DOMAIN rule 32)";
+
+    @Test
+    void rule32_a2dBlobIsCopiedWithGuestRamUnderStatusQuo() {
+        MigrationModel m = new MigrationModel(MigrationPolicy.STATUS_QUO);
+        m.migrate(STEP);
+        m.infoArrived(STEP, List.of(), List.of(guestRamBlob("u0")));
+
+        Next done = m.dirtyLogStarted(STEP, "u0", true, "dirty logging on");
+
+        assertThat(((Finished) done).outcome())
+                .isEqualTo(new MigrationOutcome(
+                        Status.COMPLETED,
+                        "copied 1 2D blob(s) with guest RAM (DOMAIN rule 32); hostmem blob regions are not migratable"
+                                + " RAM and were skipped (DOMAIN rule 28)"));
+    }
+
+    @Test
+    void rule32_qemu812CrashesOnSaveWith2dBlob() {
+        // the 2D blob is guest RAM, so RAM migration reads it (rule 32); the device state is saved last and crashes
+        MigrationModel m = new MigrationModel(MigrationPolicy.STATUS_QUO);
+        BlobSlot u0 = guestRamBlob("u0");
+        MappingType wb = new MappingType.Cpu(MemType.WB);
+        m.migrate(STEP);
+
+        Next first = m.infoArrived(STEP, List.of(), CRASH_812, List.of(u0));
+        Next done = m.dirtyLogStarted(STEP, "u0", true, "dirty logging on");
+
+        assertThat(first).isEqualTo(new StartDirtyLog(u0, List.of()));
+        assertThat(done)
+                .isEqualTo(new Finished(
+                        new MigrationOutcome(Status.FAILED, CRASH_812),
+                        List.of(
+                                new Observation.MappingSet(new Mapping("u0", Who.MIGRATION, wb, true)),
+                                new Observation.Access("u0", Who.MIGRATION, wb, false, 0, 0),
+                                new Observation.MappingGone("u0", Who.MIGRATION))));
+        assertThat(MigrationModel.ok(((Finished) done).outcome())).isFalse();
+        assertThat(MigrationModel.detail(((Finished) done).outcome())).isEqualTo("migration failed: " + CRASH_812);
+        assertThat(m.running()).isFalse();
+    }
+
+    @ParameterizedTest(name = "rule 32: a QEMU 8.1.2 save crash fails the migration under {0}")
+    @EnumSource(MigrationPolicy.class)
+    void rule32_theSaveCrashFailsTheMigrationWhateverThePolicy(MigrationPolicy policy) {
+        MigrationModel m = new MigrationModel(policy);
+        m.migrate(STEP);
+
+        Next next = m.infoArrived(STEP, List.of(), CRASH_812, List.of());
+        if (next instanceof AskGpuToSave) {
+            next = m.gpuSaved(STEP, true, "saved 0 blob(s)");
+        }
+
+        assertThat(next).isEqualTo(new Finished(new MigrationOutcome(Status.FAILED, CRASH_812), List.of()));
+    }
+
+    @Test
+    void rule32_aBlockerStopsTheMigrationBeforeAnySave() {
+        MigrationModel m = new MigrationModel(MigrationPolicy.STATUS_QUO);
+        m.migrate(STEP);
+
+        assertThat(m.infoArrived(STEP, List.of(BLOB_2D), CRASH_812, List.of()))
+                .isEqualTo(new Finished(new MigrationOutcome(Status.BLOCKED, BLOB_2D), List.of()));
+    }
+
+    @Test
+    void rule32_withoutACrashTheNextMigrationCompletes() {
+        MigrationModel m = new MigrationModel(MigrationPolicy.STATUS_QUO);
+        m.migrate(STEP);
+        m.infoArrived(STEP, List.of(), CRASH_812, List.of());
+
+        m.migrate(STEP + 1);
+
+        assertThat(m.infoArrived(STEP + 1, List.of(), "", List.of()))
+                .extracting(n -> ((Finished) n).outcome().status())
+                .isEqualTo(Status.COMPLETED);
+    }
+
+    private static BlobSlot guestRamBlob(String buffer) {
+        return new BlobSlot(
+                buffer,
+                0,
+                0x1_0000_0000L,
+                2L << 20,
+                0x7f00_0000_0000L,
+                0,
+                Optional.empty(),
+                MemType.WB,
+                Backing.RAM,
+                MemType.WB,
+                true);
+    }
+
     private static BlobSlot blob(String buffer, MemType qemuType) {
         return new BlobSlot(
                 buffer,

@@ -243,6 +243,159 @@ class QemuModelTest {
         assertThat(twoD.mapBlob("u0", GPA, 0, Optional.empty()).outcome().ok()).isTrue();
     }
 
+    @ParameterizedTest(name = "rule 32: QEMU {0} without virgl: a 2D blob is guest RAM, no MAP_BLOB, no new memslot")
+    @CsvSource({"8.1.2", "8.1.3", "8.2", "9.2"})
+    void rule32_aTwoDimensionalBlobMapsNothingNew(String version) {
+        QemuModel q = imported(config(version, false, true), "b0", Placement.GUEST_RAM);
+
+        QemuModel.MapResult r = q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(r.outcome().ok()).as("not an error").isTrue();
+        assertThat(r.outcome().detail())
+                .startsWith("2D blob b0 is guest RAM: QEMU made its own udmabuf over the memfd and maps it read-only WB"
+                        + " for scanout")
+                .endsWith("no MAP_BLOB, no new memslot (DOMAIN rule 32)");
+        BlobSlot slot = r.slot().orElseThrow();
+        assertThat(slot.guestRam()).isTrue();
+        assertThat(slot.slot()).as("the guest's RAM slot").isEqualTo(QemuModel.GUEST_RAM_SLOT);
+        // QEMU's read-only udmabuf mapping for scanout is WB and dereferenced
+        assertThat(qemuMapping(r)).isEqualTo(new Mapping("b0", Who.QEMU, new MappingType.Cpu(MemType.WB), true));
+    }
+
+    @Test
+    void rule32_twoDimensionalBlobsTakeNoBlobMemslotId() {
+        QemuModel q = imported(QemuConfig.defaults(), "u0", Placement.GUEST_RAM);
+        q.importDmaBuf(new DmaBuf("u1", 2L << 20, Placement.GUEST_RAM.profile()));
+        q.importDmaBuf(new DmaBuf("b0", 2L << 20, Placement.GTT_USWC.profile()));
+
+        BlobSlot u0 = q.mapBlob("u0", GPA, 0, Optional.empty()).slot().orElseThrow();
+        BlobSlot u1 =
+                q.mapBlob("u1", GPA + (2L << 20), 0, Optional.empty()).slot().orElseThrow();
+        BlobSlot b0 =
+                q.mapBlob("b0", GPA + (4L << 20), 0, Optional.empty()).slot().orElseThrow();
+
+        assertThat(u0.slot()).isEqualTo(QemuModel.GUEST_RAM_SLOT);
+        assertThat(u1.slot()).isEqualTo(QemuModel.GUEST_RAM_SLOT);
+        assertThat(b0.slot())
+                .as("the first hostmem blob still gets the first blob id")
+                .isEqualTo(QemuModel.FIRST_BLOB_SLOT);
+        assertThat(b0.guestRam()).isFalse();
+    }
+
+    @Test
+    void rule32_unmappingATwoDimensionalBlobDeletesNoMemslot() {
+        QemuModel q = imported(config("8.2", false, true), "b0", Placement.GUEST_RAM);
+        q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        QemuModel.MapResult r = q.unmapBlob("b0");
+
+        assertThat(r.outcome().ok()).isTrue();
+        assertThat(r.outcome().detail())
+                .contains("guest RAM")
+                .contains("no memslot")
+                .doesNotContain("deleted");
+        assertThat(r.slot().orElseThrow().guestRam()).isTrue();
+    }
+
+    @ParameterizedTest(
+            name = "DOMAIN 5.2, rule 32: QEMU 8.2 without virgl or rutabaga has no MAP_BLOB for a {0} buffer")
+    @EnumSource(
+            value = Placement.class,
+            names = {"GTT_USWC", "VRAM", "SHMEM_LLC"})
+    void rule32_twoDimensionalQemuCannotMapHostBlobs(Placement p) {
+        QemuModel q = imported(config("8.2", false, true), "b0", p);
+
+        QemuModel.MapResult r = q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(r.outcome().ok()).isFalse();
+        assertThat(r.outcome().detail()).contains("VIRTIO_GPU_RESP_ERR_UNSPEC").contains("rule 32");
+        assertThat(r.slot()).isEmpty();
+        assertThat(q.blobs()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "rule 28b: rutabaga on QEMU {0} maps a host blob as a hostmem memslot")
+    @CsvSource({"8.2", "9.1", "9.2"})
+    void rule28b_rutabagaMapsHostBlobsLikeVirglOn92(String version) {
+        QemuConfig rutabaga =
+                new QemuConfig(QemuVersion.of(version), false, true, IN_PROCESS, DMABUF_MMAP, KVM_ONLY, true);
+        QemuModel q = imported(rutabaga, "b0", Placement.GTT_USWC);
+
+        QemuModel.MapResult r = q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(r.outcome().ok()).as(r.outcome().detail()).isTrue();
+        assertThat(r.outcome().detail()).contains("memslot " + QemuModel.FIRST_BLOB_SLOT);
+        BlobSlot slot = r.slot().orElseThrow();
+        assertThat(slot.guestRam()).isFalse();
+        assertThat(slot.slot()).isEqualTo(QemuModel.FIRST_BLOB_SLOT);
+        assertThat(slot.qemuType()).isEqualTo(MemType.WC);
+        // rule 28: a ram_ptr subregion is not migratable RAM
+        assertThat(q.blobsReadByMigration(MigrationPolicy.STATUS_QUO)).isEmpty();
+    }
+
+    @Test
+    void rule28b_rutabagaHasBlobsEvenWithBlobOff() {
+        // DOMAIN 5.1: virtio_gpu_rutabaga_realize() sets BLOB itself
+        QemuConfig rutabaga =
+                new QemuConfig(QemuVersion.of("8.2"), false, false, IN_PROCESS, DMABUF_MMAP, KVM_ONLY, true);
+        QemuModel q = imported(rutabaga, "b0", Placement.GTT_USWC);
+
+        assertThat(q.mapBlob("b0", GPA, 0, Optional.empty()).outcome().ok()).isTrue();
+    }
+
+    @ParameterizedTest(name = "rule 28b: rutabaga on QEMU {0} under {1} registers no migration blocker")
+    @CsvSource({"8.2, STATUS_QUO", "8.2.1, STATUS_QUO", "9.2, STATUS_QUO", "9.2, RAM_COPY", "9.2, BLOB_AS_GPU_STATE"})
+    void rule28b_rutabagaRegistersNoBlocker(String version, MigrationPolicy policy) {
+        QemuConfig rutabaga =
+                new QemuConfig(QemuVersion.of(version), false, true, IN_PROCESS, DMABUF_MMAP, KVM_ONLY, true);
+        QemuModel q = imported(rutabaga, "b0", Placement.GTT_USWC);
+        q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(q.blockers(policy)).isEmpty();
+        assertThat(q.saveCrash()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "rule 32: QEMU {0} with a 2D blob: the source crashes in virtio_gpu_save")
+    @CsvSource({"8.1.2", "8.1.1", "8.1", "8.0"})
+    void rule32_qemu812CrashesOnSaveWith2dBlob(String version) {
+        QemuModel q = imported(config(version, false, true), "b0", Placement.GUEST_RAM);
+        q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(q.blockers(MigrationPolicy.STATUS_QUO))
+                .as("no blocker before 8.1.3")
+                .isEmpty();
+        assertThat(q.saveCrash())
+                .contains("QEMU " + QemuVersion.of(version) + " crashed in virtio_gpu_save: a blob resource exists and"
+                        + " this version has no blob migration support (DOMAIN rule 32)");
+    }
+
+    @Test
+    void rule32_qemu812CrashesOnSaveOnceABlobResourceExistsEvenUnmapped() {
+        QemuModel q = imported(config("8.1.2", false, true), "b0", Placement.GUEST_RAM);
+
+        assertThat(q.saveCrash()).as("the resource exists from its creation on").isPresent();
+    }
+
+    @ParameterizedTest(name = "rule 32: QEMU {0} virgl={1} blob={2}: no save crash")
+    @CsvSource({
+        "8.1.3, false, true",
+        "8.1.4, false, true",
+        "8.2,   false, true",
+        "9.2,   false, true",
+        "8.1.2, false, false",
+        "8.1.2, true,  false"
+    })
+    void rule32_noSaveCrashFrom813OrWithout2dBlobs(String version, boolean virgl, boolean blob) {
+        QemuModel q = imported(config(version, virgl, blob), "b0", Placement.GUEST_RAM);
+        q.mapBlob("b0", GPA, 0, Optional.empty());
+
+        assertThat(q.saveCrash()).isEmpty();
+    }
+
+    @Test
+    void rule32_qemu812WithoutAnyBlobResourceSavesFine() {
+        assertThat(new QemuModel(config("8.1.2", false, true)).saveCrash()).isEmpty();
+    }
+
     @Test
     void unmapBlobRemovesQemusMapping() {
         QemuModel q = imported(QemuConfig.defaults(), "b0", Placement.GTT_USWC);

@@ -46,6 +46,7 @@ final class ExplainCommand implements Callable<Integer> {
             "--guest-mtrr",
             "--cd-nw-quirk",
             "--host-map",
+            "--exporter-type",
             "--slot-memtype",
             "--kvm-mem-dma-slot",
             "--dirty-logging");
@@ -90,16 +91,15 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(
             names = "--kvm",
             paramLabel = "VERSION",
-            description = "Mainline kernel, optionally with design patches: 6.10, 5.6+kvm-mem-dma (default 6.16).")
+            description = "Kernel as shipped: 6.16, 6.12.78 (stable), 6.11-rc3 (release candidate), optionally with"
+                    + " design options: 5.6+kvm-mem-dma (default 6.16).")
     String kvm = "6.16";
 
     @Option(
             names = "--self-snoop",
             negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description = "Host CPU has SELFSNOOP (default yes).")
-    boolean selfSnoop;
+            description = "Intel host CPU has SELFSNOOP (default yes on Intel; AMD has none).")
+    Boolean selfSnoopOption;
 
     @Option(
             names = "--ignore-guest-pat-quirk",
@@ -151,8 +151,17 @@ final class ExplainCommand implements Callable<Integer> {
             names = "--host-map",
             paramLabel = "TYPE",
             converter = MemTypeConverters.Pat.class,
-            description = "With +inspect-hva: the type of QEMU's mapping behind the hva (default WB).")
+            description =
+                    "With +inspect-hva or +force-host-type: the type of QEMU's mapping behind the hva (default WB).")
     MemType hostMap;
+
+    @Option(
+            names = "--exporter-type",
+            paramLabel = "TYPE",
+            converter = MemTypeConverters.Pat.class,
+            description = "With +dmabuf-slot-guest-type or +dmabuf-slot-exporter-type: the page lies in a memslot made"
+                    + " from a dma-buf whose exporter maps it TYPE.")
+    MemType exporterType;
 
     @Option(
             names = "--slot-memtype",
@@ -161,7 +170,9 @@ final class ExplainCommand implements Callable<Integer> {
             description = "With +slot-memtype: the type the memslot forces.")
     MemType slotMemtype;
 
-    @Option(names = "--kvm-mem-dma-slot", description = "With +kvm-mem-dma: the page lies in a KVM_MEM_DMA slot.")
+    @Option(
+            names = "--kvm-mem-dma-slot",
+            description = "With +kvm-mem-dma or +slot-noncoherent: the page lies in a slot with that flag.")
     boolean kvmMemDmaSlot;
 
     @Option(names = "--dirty-logging", description = "The page's memslot has KVM_MEM_LOG_DIRTY_PAGES.")
@@ -225,6 +236,11 @@ final class ExplainCommand implements Callable<Integer> {
             throw bad("--kvm: " + invalid.message());
         }
         KvmVersion version = ((KvmVersion.Parsed.Ok) parsed).version();
+        if (cpu == CpuVendor.AMD && Boolean.TRUE.equals(selfSnoopOption)) {
+            throw bad("--self-snoop: " + KvmPlatform.SELF_SNOOP_ON_AMD + "; allowed with --cpu amd: omit it, or"
+                    + " --no-self-snoop");
+        }
+        boolean selfSnoop = selfSnoopOption == null ? KvmPlatform.defaultSelfSnoop(cpu) : selfSnoopOption;
         KvmPlatform p = new KvmPlatform(
                 cpu,
                 version,
@@ -239,20 +255,27 @@ final class ExplainCommand implements Callable<Integer> {
                             : p.hasIgnoreGuestPatQuirk() ? ", on" : ""));
         }
         requirePatch(version, slotMemtype != null, "--slot-memtype", DesignPatch.SLOT_MEMTYPE);
-        requirePatch(version, kvmMemDmaSlot, "--kvm-mem-dma-slot", DesignPatch.KVM_MEM_DMA);
-        requirePatch(version, hostMap != null, "--host-map", DesignPatch.INSPECT_HVA);
+        if (!DesignPatch.slotFlag(version.patches())) {
+            requirePatch(version, kvmMemDmaSlot, "--kvm-mem-dma-slot", DesignPatch.KVM_MEM_DMA);
+        }
+        if (!version.has(DesignPatch.FORCE_HOST_TYPE)) {
+            requirePatch(version, hostMap != null, "--host-map", DesignPatch.INSPECT_HVA);
+        }
+        if (!version.has(DesignPatch.DMABUF_SLOT_EXPORTER_TYPE)) {
+            requirePatch(version, exporterType != null, "--exporter-type", DesignPatch.DMABUF_SLOT_GUEST_TYPE);
+        }
         return p;
     }
 
     private void requirePatch(KvmVersion v, boolean used, String option, DesignPatch patch) {
         if (used && !v.has(patch)) {
-            throw bad(option + " needs a kernel with +" + patch.suffix() + " (e.g. --kvm " + v.major() + "." + v.minor()
-                    + "+" + patch.suffix() + ")");
+            throw bad(option + " needs a kernel with +" + patch.suffix() + " (e.g. --kvm " + v.release() + "+"
+                    + patch.suffix() + ")");
         }
     }
 
     private GuestPage page() {
-        return new GuestPage(
+        GuestPage page = new GuestPage(
                 backing == Backing.MMIO,
                 guestPat,
                 guestMtrr,
@@ -261,7 +284,10 @@ final class ExplainCommand implements Callable<Integer> {
                 hostMap == null ? MemType.WB : hostMap,
                 kvmMemDmaSlot,
                 dirtyLogging,
-                Optional.ofNullable(slotMemtype));
+                Optional.ofNullable(slotMemtype),
+                false,
+                MemType.WB);
+        return exporterType == null ? page : page.withDmabuf(exporterType);
     }
 
     private boolean given(String option) {

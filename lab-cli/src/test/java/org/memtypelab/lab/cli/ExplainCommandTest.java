@@ -216,9 +216,47 @@ class ExplainCommandTest {
         }
 
         @Test
-        void kvm611WithSelfSnoopHonoursGuestPatWc() {
-            JsonNode j = explainedAs("WC", "--kvm", "6.11", "--self-snoop", "--guest-pat", "wc");
-            assertThat(j.get("ept").get("ipat").asBoolean()).isFalse();
+        void rule14_onlyA611ReleaseCandidateHonoursGuestPatWcOnASelfSnoopCpu() {
+            JsonNode rc = explainedAs("WC", "--kvm", "6.11-rc3", "--self-snoop", "--guest-pat", "wc");
+            assertThat(rc.get("ept").get("ipat").asBoolean()).isFalse();
+            assertThat(rc.get("kvm").asText()).isEqualTo("6.11-rc3");
+            for (String released : new String[] {"6.11", "6.11.5"}) {
+                JsonNode j = explainedAs("WB", "--kvm", released, "--self-snoop", "--guest-pat", "wc");
+                assertThat(j.get("ept").get("ipat").asBoolean()).as(released).isTrue();
+            }
+        }
+
+        @Test
+        void rule15_theQuirkMayBeDisabledOn61278NotOn61277() {
+            assertThat(explain("--kvm", "6.12.78", "--ignore-guest-pat-quirk", "off", "--guest-pat", "WC")
+                            .firstLine())
+                    .isEqualTo("WC");
+            Run old = explain("--kvm", "6.12.77", "--ignore-guest-pat-quirk", "off");
+            assertThat(old.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(old.err()).contains("6.12.77 has no IGNORE_GUEST_PAT quirk");
+        }
+
+        @Test
+        void rule10b_explainSaysWhenUcComesFromTheEptType() {
+            Run r = explain("--kvm", "6.10", "--noncoherent-dma", "--guest-mtrr", "UC", "--guest-pat", "WB");
+            assertSuccess(r);
+            assertThat(r.firstLine()).isEqualTo("UC");
+            assertThat(r.out()).contains("footnote 1", "rule 10b");
+            Run pat = explain("--kvm", "6.12", "--noncoherent-dma", "--guest-pat", "UC");
+            assertThat(pat.firstLine()).isEqualTo("UC");
+            assertThat(pat.out()).contains("footnote 2").doesNotContain("rule 10b");
+        }
+
+        @Test
+        void rule15a_amdHasNoSelfSnoopByDefault() {
+            JsonNode j = explainedAs("WC+", "--cpu", "amd", "--guest-pat", "WC");
+            assertThat(j.get("cpu").asText()).isEqualTo("amd");
+        }
+
+        @Test
+        void rule6a_amdGuestCr0CdHasNoEffectWhileTheQuirkIsOn() {
+            explainedAs("WC+", "--cpu", "amd", "--guest-pat", "WC", "--cr0-cd");
+            explainedAs("unknown", "--cpu", "amd", "--guest-pat", "WC", "--cr0-cd", "--cd-nw-quirk", "off");
         }
 
         @Test
@@ -328,8 +366,13 @@ class ExplainCommandTest {
                 Arguments.of(
                         new String[] {"--ept", "8", "--ipat", "--pat", "WB"}, "--ept", "allowed: UC, WC, WT, WP, WB"),
                 Arguments.of(new String[] {"--kvm", "1.0"}, "--kvm", "2..7"),
-                Arguments.of(new String[] {"--kvm", "99999999999.1"}, "--kvm", "expected MAJOR.MINOR"),
-                Arguments.of(new String[] {"--kvm", "6.99999999999"}, "--kvm", "expected MAJOR.MINOR"),
+                Arguments.of(new String[] {"--kvm", "99999999999.1"}, "--kvm", "accepted forms: MAJOR.MINOR"),
+                Arguments.of(new String[] {"--kvm", "6.99999999999"}, "--kvm", "accepted forms: MAJOR.MINOR"),
+                Arguments.of(new String[] {"--kvm", "6.11rc3"}, "--kvm", "MAJOR.MINOR-rcN (a release candidate"),
+                Arguments.of(
+                        new String[] {"--cpu", "amd", "--self-snoop"},
+                        "--self-snoop",
+                        "allowed with --cpu amd: omit it, or --no-self-snoop"),
                 Arguments.of(new String[] {"--cd-nw-quirk", "maybe"}, "--cd-nw-quirk", "allowed: on, off"),
                 Arguments.of(
                         new String[] {"--slot-memtype", "WC"},

@@ -52,7 +52,9 @@ final class StepCommands {
         } else if (step instanceof Step.WalkMemslots w) {
             return qemu(what, r -> new QemuProtocol.WalkMemslots(s, w.by(), r));
         } else if (step instanceof Step.GuestMap g) {
-            return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), MemTypeChoice.of(g.pat()), r));
+            return kvm(what, r -> new KvmProtocol.GuestMap(s, g.buffer(), MemTypeChoice.of(g.pat()), g.mtrr(), r));
+        } else if (step instanceof Step.GuestCr0Cd cd) {
+            return kvm(what, r -> new KvmProtocol.GuestCr0Cd(s, cd.value(), r));
         } else if (step instanceof Step.SetMemoryRegion m) {
             return kvm(
                     what,

@@ -11,6 +11,7 @@ import org.memtypelab.core.kvm.KvmVersion;
  * non-coherent DMA is attached from the start (SCENARIOS.md, platform; DOMAIN 2.3, rule 16).
  *
  * @param quirkStated whether the file set {@code ignore-guest-pat-quirk} explicitly (KVM rejects it on some hosts)
+ * @param cdNwQuirk KVM_X86_QUIRK_CD_NW_CLEARED as userspace left it (default on; rules 6a, 11, 12)
  */
 public record Platform(
         CpuVendor cpu,
@@ -18,16 +19,28 @@ public record Platform(
         KvmVersion kvm,
         boolean ignoreGuestPatQuirk,
         boolean quirkStated,
-        boolean noncoherentDma) {
+        boolean noncoherentDma,
+        boolean cdNwQuirk) {
 
     public Platform {
         Objects.requireNonNull(cpu, "cpu");
         Objects.requireNonNull(kvm, "kvm");
     }
 
+    /** A platform with CD_NW_CLEARED left on. */
+    public Platform(
+            CpuVendor cpu,
+            boolean selfSnoop,
+            KvmVersion kvm,
+            boolean ignoreGuestPatQuirk,
+            boolean quirkStated,
+            boolean noncoherentDma) {
+        this(cpu, selfSnoop, kvm, ignoreGuestPatQuirk, quirkStated, noncoherentDma, true);
+    }
+
     /** The {@code explain} defaults: Intel, self-snoop, kvm 6.16, quirk on (not stated), no non-coherent DMA. */
     public static Platform defaults() {
-        return new Platform(CpuVendor.INTEL, true, KvmVersion.of(6, 16), true, false, false);
+        return new Platform(CpuVendor.INTEL, true, KvmVersion.of(6, 16), true, false, false, true);
     }
 
     /** What decides which memory-type pairs stay coherent on this platform: the CPU vendor and self-snoop. */
@@ -35,8 +48,8 @@ public record Platform(
         return new Coherence(cpu, selfSnoop);
     }
 
-    /** The core view of this platform; the CD/NW quirk keeps its default (on). */
+    /** The core view of this platform. */
     public KvmPlatform kvmPlatform() {
-        return new KvmPlatform(cpu, kvm, selfSnoop, ignoreGuestPatQuirk, true);
+        return new KvmPlatform(cpu, kvm, selfSnoop, ignoreGuestPatQuirk, cdNwQuirk, noncoherentDma);
     }
 }

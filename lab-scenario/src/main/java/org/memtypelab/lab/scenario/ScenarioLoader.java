@@ -27,8 +27,9 @@ public final class ScenarioLoader {
     static final List<String> TOP_KEYS = List.of(
             "name", "description", "seed", "platform", "qemu", "gpu-process", "migration", "steps", "faults", "expect");
     private static final List<String> PLATFORM_KEYS =
-            List.of("cpu", "self-snoop", "kvm", "ignore-guest-pat-quirk", "noncoherent-dma");
-    private static final List<String> QEMU_KEYS = List.of("version", "virgl", "blob", "gpu", "import", "blob-access");
+            List.of("cpu", "self-snoop", "kvm", "cd-nw-quirk", "ignore-guest-pat-quirk", "noncoherent-dma");
+    private static final List<String> QEMU_KEYS =
+            List.of("version", "virgl", "rutabaga", "blob", "gpu", "import", "blob-access");
 
     private ScenarioLoader() {}
 
@@ -107,14 +108,23 @@ public final class ScenarioLoader {
         Platform d = Platform.defaults();
         CpuVendor cpu = f.optChoice("cpu", List.of(CpuVendor.values()), CpuVendor::label)
                 .orElse(d.cpu());
-        boolean selfSnoop = f.bool("self-snoop", d.selfSnoop());
+        boolean selfSnoop = f.bool("self-snoop", KvmPlatform.defaultSelfSnoop(cpu));
+        if (cpu == CpuVendor.AMD && selfSnoop) {
+            throw new Problem(
+                    f.req("self-snoop").loc(),
+                    f.path("self-snoop") + ": " + KvmPlatform.SELF_SNOOP_ON_AMD + "; allowed with cpu: amd: false,"
+                            + " or omit the key");
+        }
         KvmVersion kvm = f.opt("kvm").map(n -> kvm(n, f.path("kvm"))).orElse(d.kvm());
         boolean quirkStated = f.has("ignore-guest-pat-quirk");
         boolean quirk = f.opt("ignore-guest-pat-quirk")
                 .map(n -> Values.onOff(n, f.path("ignore-guest-pat-quirk")))
                 .orElse(d.ignoreGuestPatQuirk());
         boolean noncoherentDma = f.bool("noncoherent-dma", d.noncoherentDma());
-        Platform p = new Platform(cpu, selfSnoop, kvm, quirk, quirkStated, noncoherentDma);
+        boolean cdNwQuirk = f.opt("cd-nw-quirk")
+                .map(n -> Values.onOff(n, f.path("cd-nw-quirk")))
+                .orElse(d.cdNwQuirk());
+        Platform p = new Platform(cpu, selfSnoop, kvm, quirk, quirkStated, noncoherentDma, cdNwQuirk);
         KvmPlatform k = p.kvmPlatform();
         // Only disabling the quirk is a request KVM can refuse; "on" leaves KVM as it is on every kernel and CPU,
         // which is why SCENARIOS.md's own example may state it for 6.10 (DOMAIN 2.3, rule 15).
@@ -163,7 +173,13 @@ public final class ScenarioLoader {
         QemuConfig.BlobAccess access = f.optChoice(
                         "blob-access", List.of(QemuConfig.BlobAccess.values()), QemuConfig.BlobAccess::label)
                 .orElse(d.blobAccess());
-        return new QemuConfig(version, virgl, blob, gpu, importMode, access);
+        boolean rutabaga = f.bool("rutabaga", d.rutabaga());
+        QemuConfig config = new QemuConfig(version, virgl, blob, gpu, importMode, access, rutabaga);
+        // DOMAIN rule 28b: QEMU itself refuses some devices at creation; such a VM never starts
+        config.refusal().ifPresent(why -> {
+            throw new Problem(f.has("version") ? f.keyLoc("version") : node.loc(), "qemu: " + why);
+        });
+        return config;
     }
 
     private static QemuVersion qemuVersion(Node n, String path) {

@@ -12,7 +12,12 @@ import org.memtypelab.core.memtype.MemType;
 
 /** One step the conductor executes, in file order; {@link #kind()} is its YAML key (SCENARIOS.md, steps). */
 public sealed interface Step
-        permits Step.BufferStep, Step.SetMemoryRegion, Step.WalkMemslots, Step.Migrate, Step.NoncoherentDma {
+        permits Step.BufferStep,
+                Step.SetMemoryRegion,
+                Step.WalkMemslots,
+                Step.Migrate,
+                Step.NoncoherentDma,
+                Step.GuestCr0Cd {
 
     StepKind kind();
 
@@ -82,11 +87,20 @@ public sealed interface Step
         }
     }
 
-    /** The guest maps the blob; without {@code pat} it follows map_info (DOMAIN rules 30, 31). */
-    record GuestMap(String buffer, Optional<MemType> pat) implements BufferStep {
+    /**
+     * The guest maps the blob; without {@code pat} it follows map_info (DOMAIN rules 30, 31). {@code mtrr} is the guest
+     * MTRR type of the range (default WB), which KVM honours only where rules 11-12 say.
+     */
+    record GuestMap(String buffer, Optional<MemType> pat, MemType mtrr) implements BufferStep {
         public GuestMap {
             requireBuffer(buffer);
             Objects.requireNonNull(pat, "pat");
+            Objects.requireNonNull(mtrr, "mtrr");
+        }
+
+        /** A mapping over guest-MTRR WB memory. */
+        public GuestMap(String buffer, Optional<MemType> pat) {
+            this(buffer, pat, MemType.WB);
         }
 
         @Override
@@ -189,6 +203,14 @@ public sealed interface Step
         @Override
         public StepKind kind() {
             return StepKind.NONCOHERENT_DMA;
+        }
+    }
+
+    /** The guest sets or clears CR0.CD (SCENARIOS.md {@code guest-cr0-cd}; rules 2, 6a, 11-13, DOMAIN 2.4). */
+    record GuestCr0Cd(boolean value) implements Step {
+        @Override
+        public StepKind kind() {
+            return StepKind.GUEST_CR0_CD;
         }
     }
 

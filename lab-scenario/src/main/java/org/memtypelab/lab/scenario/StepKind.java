@@ -8,6 +8,7 @@ public enum StepKind implements Labelled {
     EXPORT,
     MAP_BLOB,
     GUEST_MAP,
+    GUEST_CR0_CD,
     GUEST_WRITE,
     GUEST_READ,
     GPU_READ,

@@ -113,6 +113,10 @@ final class StepReader {
                 yield new Step.Migrate();
             }
             case UNMAP_BLOB -> new Step.UnmapBlob(buffer(Fields.of(v, path, List.of("buffer"))));
+            case GUEST_CR0_CD -> {
+                Fields f = Fields.of(v, path, List.of("value"));
+                yield new Step.GuestCr0Cd(Values.bool(f.req("value"), f.path("value")));
+            }
             case NONCOHERENT_DMA -> {
                 Fields f = Fields.of(v, path, List.of("attached"));
                 yield new Step.NoncoherentDma(Values.bool(f.req("attached"), f.path("attached")));
@@ -170,11 +174,7 @@ final class StepReader {
     }
 
     private static BufferProfile explicitProfile(Fields f) {
-        Backing backing = Values.choice(
-                f.req("backing"),
-                f.path("backing"),
-                List.of(Backing.values()),
-                b -> b.name().toLowerCase(java.util.Locale.ROOT));
+        Backing backing = Values.choice(f.req("backing"), f.path("backing"), List.of(Backing.values()), Backing::label);
         Node dm = f.req("dmabuf-mmap");
         Optional<MemType> dmabufMmap =
                 dm instanceof YamlTree.Scalar s && s.text().trim().equalsIgnoreCase("none")
@@ -220,7 +220,8 @@ final class StepReader {
                 if (flags.contains(flag.yamlName())) {
                     throw new Problem(item.loc(), f.path("flags") + ": '" + flag.yamlName() + "' is listed twice");
                 }
-                if (flag == MemslotFlag.KVM_MEM_DMA) {
+                if (flag == MemslotFlag.KVM_MEM_DMA
+                        && !DesignPatch.slotFlag(platform.kvm().patches())) {
                     requirePatch(DesignPatch.KVM_MEM_DMA, item, f.path("flags") + ": " + flag.yamlName());
                 }
                 flags.add(flag.yamlName());
@@ -240,17 +241,19 @@ final class StepReader {
                     at.loc(),
                     what + " needs the +" + patch.suffix() + " design patch, but platform.kvm is "
                             + platform.kvm() + "; allowed: a kernel such as \""
-                            + platform.kvm().major() + "."
-                            + platform.kvm().minor() + "+" + patch.suffix() + "\"");
+                            + platform.kvm().release() + "+" + patch.suffix() + "\"");
         }
     }
 
     private Step guestMap(Node v, String path) {
-        Fields f = Fields.of(v, path, List.of("buffer", "pat"));
+        Fields f = Fields.of(v, path, List.of("buffer", "pat", "mtrr"));
         String b = buffer(f);
         Optional<MemType> pat =
                 f.opt("pat").map(n -> Values.memType(n, f.path("pat"), MemType.PAT_TYPES, "a guest PAT type"));
-        return new Step.GuestMap(b, pat);
+        MemType mtrr = f.opt("mtrr")
+                .map(n -> Values.memType(n, f.path("mtrr"), MemType.MTRR_TYPES, "a guest MTRR type"))
+                .orElse(MemType.WB);
+        return new Step.GuestMap(b, pat, mtrr);
     }
 
     private static Step setMemoryRegion(Node v, String path) {

@@ -29,7 +29,7 @@ class ScenarioCatalogueTest {
         assertThat(catalogue.list())
                 .contains(new ScenarioCatalogue.Entry(
                         "examples/amdgpu-uswc-status-quo",
-                        "Guest maps a USWC GTT buffer WC; KVM 6.10 ignores guest PAT."));
+                        "Guest maps a USWC GTT buffer WC; KVM 6.16 (quirk on) ignores guest PAT."));
     }
 
     @Test

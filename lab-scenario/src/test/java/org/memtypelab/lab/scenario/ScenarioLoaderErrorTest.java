@@ -73,17 +73,66 @@ class ScenarioLoaderErrorTest {
                         "bad kernel version",
                         "3:8",
                         "name: t\nplatform:\n  kvm: six\nsteps:\n  - migrate: {}\n",
-                        "expected MAJOR.MINOR[.PATCH][+PATCH...]"),
+                        "accepted forms: MAJOR.MINOR (a release, 6.16), MAJOR.MINOR.PATCH (a stable kernel, 6.12.78) or"
+                                + " MAJOR.MINOR-rcN (a release candidate, 6.11-rc3)"),
+                bad(
+                        "release candidate and patch level at once",
+                        "3:8",
+                        "name: t\nplatform:\n  kvm: \"6.12.78-rc1\"\nsteps:\n  - migrate: {}\n",
+                        "6.11-rc3"),
+                bad(
+                        "self-snoop on AMD (DOMAIN rule 15a)",
+                        "4:15",
+                        "name: t\nplatform:\n  cpu: amd\n  self-snoop: true\nsteps:\n  - migrate: {}\n",
+                        "platform.self-snoop: self-snoop (CPUID.1:EDX[27]) is an Intel feature"),
+                bad(
+                        "quirk disabled on 6.12.77 (DOMAIN rule 15)",
+                        "4:27",
+                        "name: t\nplatform:\n  kvm: \"6.12.77\"\n  ignore-guest-pat-quirk: off\nsteps:\n  - migrate: {}\n",
+                        "kernel 6.12.77 has no IGNORE_GUEST_PAT quirk (added in 6.16, and in 6.12.y from 6.12.78"),
+                bad(
+                        "cd-nw-quirk not on|off",
+                        "3:16",
+                        "name: t\nplatform:\n  cd-nw-quirk: maybe\nsteps:\n  - migrate: {}\n",
+                        "platform.cd-nw-quirk"),
+                bad(
+                        "guest-cr0-cd without a value",
+                        "3:19",
+                        "name: t\nsteps:\n  - guest-cr0-cd: {}\n",
+                        "missing required key 'value'"),
+                bad(
+                        "guest MTRR type that is not an MTRR type",
+                        "5:35",
+                        "name: t\nsteps:\n" + ALLOC
+                                + "  - export: {buffer: b0}\n  - guest-map: {buffer: b0, mtrr: UC-}\n",
+                        "allowed: UC, WC, WT, WB, WP"),
+                bad(
+                        "virgl with blob before 9.2 (DOMAIN rule 28b)",
+                        "3:3",
+                        "name: t\nqemu:\n  version: \"9.1\"\nsteps:\n  - migrate: {}\n",
+                        "refuses virgl with blob=on at device creation: \"blobs and virgl are not compatible (yet)\""),
+                bad(
+                        "rutabaga before 8.2 (DOMAIN rule 28b)",
+                        "3:3",
+                        "name: t\nqemu:\n  version: \"8.1\"\n  virgl: false\n  rutabaga: true\nsteps:\n  - migrate: {}\n",
+                        "8.2"),
+                bad(
+                        "two readings of option 3 at once",
+                        "3:8",
+                        "name: t\nplatform:\n  kvm: \"6.10+inspect-hva+force-host-type\"\nsteps:\n  - migrate: {}\n",
+                        "two readings of option 3"),
                 bad(
                         "unknown design patch",
                         "3:8",
                         "name: t\nplatform:\n  kvm: \"6.10+magic\"\nsteps:\n  - migrate: {}\n",
-                        "allowed: kvm-mem-dma, honor-guest-pat, inspect-hva, slot-memtype, dma-excludes-dirty-log"),
+                        "allowed: kvm-mem-dma, uc-to-wc, honor-guest-pat, inspect-hva, force-host-type, slot-memtype,"
+                                + " dmabuf-slot-guest-type, dmabuf-slot-exporter-type, dma-excludes-dirty-log,"
+                                + " slot-noncoherent"),
                 bad(
                         "quirk disabled on 6.10",
                         "4:27",
                         "name: t\nplatform:\n  kvm: \"6.10\"\n  ignore-guest-pat-quirk: off\nsteps:\n  - migrate: {}\n",
-                        "kernel 6.10 has no IGNORE_GUEST_PAT quirk (added in 6.16; DOMAIN rule 15)"),
+                        "kernel 6.10 has no IGNORE_GUEST_PAT quirk (added in 6.16, and in 6.12.y from 6.12.78; DOMAIN rule 15)"),
                 bad(
                         "quirk off without self-snoop",
                         "4:27",
@@ -129,7 +178,7 @@ class ScenarioLoaderErrorTest {
                         "unknown step kind",
                         "3:5",
                         "name: t\nsteps:\n  - guest-wrte: {buffer: b0}\n",
-                        "unknown step kind 'guest-wrte'; allowed: allocate, export, map-blob, guest-map, guest-write,"
+                        "unknown step kind 'guest-wrte'; allowed: allocate, export, map-blob, guest-map, guest-cr0-cd, guest-write,"
                                 + " guest-read, gpu-read, gpu-write, renderer-write, renderer-read, set-memory-region,"
                                 + " walk-memslots, migrate, unmap-blob, noncoherent-dma"),
                 bad(
@@ -328,7 +377,7 @@ class ScenarioLoaderErrorTest {
                         "6:49",
                         "name: t\nsteps:\n" + ALLOC + "expect:\n  hazards:\n    - {buffer: b0, between: [guest, gpu],"
                                 + " kind: stale}\n",
-                        "allowed: memtype-alias, non-snooped-dma, migration-stale, unmappable, unverified-memtype"),
+                        "allowed: memtype-alias, non-snooped-dma, migration-stale, unmappable, guest-fault, unverified-memtype"),
                 bad(
                         "errno for a missing step",
                         "5:11",
@@ -338,7 +387,7 @@ class ScenarioLoaderErrorTest {
                         "errno value not an errno",
                         "5:22",
                         "name: t\nsteps:\n  - migrate: {}\nexpect:\n  errno: {migrate#1: -1}\n",
-                        "'-1' is not 0 or an errno name; allowed: 0, ENOENT, ENXIO, EEXIST, EINVAL, ENOTTY"),
+                        "'-1' is not 0 or an errno name; allowed: 0, ENOENT, ENXIO, EFAULT, EEXIST, EINVAL, ENOTTY"),
                 bad(
                         "migration outcome a run reports but a scenario cannot expect",
                         "5:14",
@@ -348,7 +397,7 @@ class ScenarioLoaderErrorTest {
                         "errno name no memslot ioctl returns",
                         "5:22",
                         "name: t\nsteps:\n  - migrate: {}\nexpect:\n  errno: {migrate#1: enomem}\n",
-                        "'ENOMEM' is not 0 or an errno name; allowed: 0, ENOENT, ENXIO, EEXIST, EINVAL, ENOTTY"),
+                        "'ENOMEM' is not 0 or an errno name; allowed: 0, ENOENT, ENXIO, EFAULT, EEXIST, EINVAL, ENOTTY"),
                 bad(
                         "unknown key in expect",
                         "5:3",

@@ -30,48 +30,13 @@ import org.memtypelab.protocol.NodeRole;
 
 class ScenarioLoaderTest {
 
-    /** The example of SCENARIOS.md, keys and values verbatim (some comments shortened to fit 120 columns). */
-    static final String SCENARIOS_MD_EXAMPLE = """
-            name: amdgpu-uswc-status-quo          # required, [a-z0-9-/]+
-            description: Guest maps a USWC GTT buffer WC; KVM 6.10 ignores guest PAT.
-            seed: 42                              # optional; default 1
-            platform:
-              cpu: intel                          # intel | amd
-              self-snoop: false
-              kvm: "6.10"                         # mainline version; "5.6+kvm-mem-dma" = 2020 RFC applied
-              ignore-guest-pat-quirk: on          # on|off (YAML true|false too); only for kvm >= 6.16
-              noncoherent-dma: false              # e.g. a VFIO device without snoop control
-            qemu:
-              version: "9.2"
-              virgl: true                         # registers "virgl is not yet migratable"
-              blob: true                          # virtio-gpu blob=on (default true; 2D udmabuf blobs need it too)
-              gpu: in-process                     # in-process | vhost-user-gpu
-              import: dmabuf-mmap                 # vhost-user-gpu only: dmabuf-mmap | vk-map-memory
-              blob-access: kvm-only               # kvm-only | qemu-reads
-            gpu-process:
-              driver: amdgpu                      # amdgpu | i915 | nvidia-proprietary | nvidia-open | udmabuf
-            migration:
-              policy: status-quo                  # status-quo | ram-copy | blob-as-gpu-state
-            steps:                                 # executed in order by the conductor
-              - allocate:  {buffer: b0, size: 2MiB, placement: gtt-uswc}   # GPU process
-              - export:    {buffer: b0}                                     # dma-buf fd to QEMU
-              - map-blob:  {buffer: b0, gpa: 0x100000000}                   # QEMU memslot + guest mapping
-              - guest-map: {buffer: b0, pat: WC}                            # default: from map_info
-              - guest-write: {buffer: b0, offset: 0, value: 0xab}
-              - gpu-read:  {buffer: b0, offset: 0}
-              - set-memory-region: {slot: 3, flags: [log-dirty-pages], gpa: 0x0, size: 1GiB}
-              - walk-memslots: {by: dump-guest-memory}                     # a QEMU subsystem reading every slot
-              - migrate: {}
-              - unmap-blob: {buffer: b0}
-            faults:                                # optional; see the fault section
-              - {at: guest-write, drop: {from: qemu-node, to: monitor, count: 1}}
-            expect:                                # optional; checked after the run
-              verdict: hazard                      # consistent | benign-alias | hazard
-              hazards:
-                - {buffer: b0, between: [guest, renderer]}
-              migration: blocked                   # completed | blocked | failed
-              errno: {set-memory-region#1: 0}      # step kind + ordinal among steps of that kind
-            """;
+    /** The example of the contract, read from the repository's copy (docs/scenarios.md) so it stays verbatim. */
+    static String scenariosMdExample() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "scenarios.md"));
+        int start = doc.indexOf("```yaml\nname: amdgpu-uswc-status-quo");
+        assertThat(start).as("the contract's example in docs/scenarios.md").isNotNegative();
+        return doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+    }
 
     static Scenario loaded(String yaml) {
         LoadResult r = ScenarioLoader.load("test.yaml", yaml);
@@ -88,11 +53,12 @@ class ScenarioLoaderTest {
                 .orElseThrow();
 
         assertThat(s.name()).isEqualTo("amdgpu-uswc-status-quo");
-        assertThat(s.description()).isEqualTo("Guest maps a USWC GTT buffer WC; KVM 6.10 ignores guest PAT.");
+        assertThat(s.description())
+                .isEqualTo("Guest maps a USWC GTT buffer WC; KVM 6.16 (quirk on) ignores guest PAT.");
         assertThat(s.seed()).isEqualTo(42);
         assertThat(s.sourceFile()).isEqualTo("scenarios/examples/amdgpu-uswc-status-quo.yaml");
         assertThat(s.platform())
-                .isEqualTo(new Platform(CpuVendor.INTEL, false, KvmVersion.of(6, 10), true, true, false));
+                .isEqualTo(new Platform(CpuVendor.INTEL, false, KvmVersion.of(6, 16), true, true, false, true));
         assertThat(s.qemu())
                 .isEqualTo(new QemuConfig(
                         new QemuVersion(9, 2, 0),
@@ -110,6 +76,7 @@ class ScenarioLoaderTest {
                         new Step.Export("b0"),
                         new Step.MapBlob("b0", 0x1_0000_0000L, List.of(), Optional.empty()),
                         new Step.GuestMap("b0", Optional.of(MemType.WC)),
+                        new Step.GuestCr0Cd(false),
                         new Step.Access(StepKind.GUEST_WRITE, "b0", 0, 0xab),
                         new Step.Access(StepKind.GPU_READ, "b0", 0),
                         new Step.SetMemoryRegion(3, 1, 0, 1L << 30, Optional.empty()),
@@ -130,15 +97,20 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void verbatimScenariosMdExampleLoads() {
-        // The contract's own example states the quirk "on" for 6.10 (a no-op: KVM has nothing to disable) and
-        // import: dmabuf-mmap with an in-process GPU (the default, no effect); both must load as written.
-        Scenario s = loaded(SCENARIOS_MD_EXAMPLE);
+    void verbatimScenariosMdExampleLoads() throws java.io.IOException {
+        // The contract's own example states import: dmabuf-mmap with an in-process GPU (the default, no effect) and
+        // must load as written, and the bundled copy must be the same document.
+        String example = scenariosMdExample();
+        Scenario s = loaded(example);
 
-        assertThat(s.platform().kvm()).isEqualTo(KvmVersion.of(6, 10));
+        assertThat(s.platform().kvm()).isEqualTo(KvmVersion.of(6, 16));
         assertThat(s.platform().quirkStated()).isTrue();
         assertThat(s.qemu().importMode()).isEqualTo(QemuConfig.ImportMode.DMABUF_MMAP);
-        assertThat(s.steps()).hasSize(10);
+        assertThat(s.steps()).hasSize(11);
+        assertThat(ScenarioCatalogue.bundled()
+                        .text("examples/amdgpu-uswc-status-quo")
+                        .orElseThrow())
+                .endsWith(example);
     }
 
     @Test
@@ -177,7 +149,7 @@ class ScenarioLoaderTest {
         Scenario s = loaded("""
                 name: thread/option-4
                 platform: {kvm: 6.10+slot-memtype+kvm-mem-dma, self-snoop: yes}
-                qemu: {version: 8.1.3, gpu: vhost-user-gpu, import: vk-map-memory, blob-access: qemu-reads}
+                qemu: {version: 8.1.3, virgl: false, gpu: vhost-user-gpu, import: vk-map-memory, blob-access: qemu-reads}
                 gpu-process: {driver: nvidia-open}
                 steps:
                   - allocate: {buffer: b1, size: 0x2000, backing: ram, dmabuf-mmap: WB, renderer-map: wc,
@@ -287,6 +259,54 @@ class ScenarioLoaderTest {
         assertThat(s.platform().ignoreGuestPatQuirk()).isFalse();
         assertThat(s.platform().quirkStated()).isTrue();
         assertThat(s.platform().kvmPlatform().mayIgnoreGuestPat()).isFalse();
+    }
+
+    @Test
+    void rule15_quirkMayBeDisabledOn61278ItsStableBackport() {
+        Scenario s = loaded("""
+                name: quirk-off-stable
+                platform: {kvm: "6.12.78", ignore-guest-pat-quirk: off}
+                steps: [{migrate: {}}]
+                """);
+
+        assertThat(s.platform().kvm().toString()).isEqualTo("6.12.78");
+        assertThat(s.platform().kvmPlatform().mayIgnoreGuestPat()).isFalse();
+    }
+
+    @Test
+    void rule15a_selfSnoopDefaultsToTrueOnIntelAndFalseOnAmd() {
+        assertThat(loaded("name: i\nplatform: {cpu: intel}\nsteps: [{migrate: {}}]\n")
+                        .platform()
+                        .selfSnoop())
+                .isTrue();
+        assertThat(loaded("name: a\nplatform: {cpu: amd}\nsteps: [{migrate: {}}]\n")
+                        .platform()
+                        .selfSnoop())
+                .isFalse();
+    }
+
+    @Test
+    void guestMtrrCr0CdAndTheCdNwQuirkAreReadFromTheScenario() {
+        Scenario s = loaded("""
+                name: cd
+                platform: {kvm: "6.8", cd-nw-quirk: off, noncoherent-dma: true}
+                gpu-process: {driver: i915}
+                steps:
+                  - allocate: {buffer: b0, size: 2MiB, placement: shmem-llc}
+                  - export: {buffer: b0}
+                  - map-blob: {buffer: b0, gpa: 0x100000000}
+                  - guest-map: {buffer: b0, pat: WB, mtrr: UC}
+                  - guest-cr0-cd: {value: true}
+                """);
+
+        assertThat(s.platform().cdNwQuirk()).isFalse();
+        assertThat(s.platform().kvmPlatform().cdNwQuirk()).isFalse();
+        assertThat(s.platform().kvmPlatform().vfioNoncoherent())
+                .as("platform.noncoherent-dma reaches KVM's model")
+                .isTrue();
+        assertThat(s.steps().get(3)).isEqualTo(new Step.GuestMap("b0", Optional.of(MemType.WB), MemType.UC));
+        assertThat(s.steps().get(4)).isEqualTo(new Step.GuestCr0Cd(true));
+        assertThat(s.steps().get(4).kind().label()).isEqualTo("guest-cr0-cd");
     }
 
     @Test

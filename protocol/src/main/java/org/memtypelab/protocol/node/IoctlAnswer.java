@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.memtypelab.core.memslot.Errno;
 import org.memtypelab.core.memslot.SetResult;
 
-/** What the ioctl of a memslot step returned to userspace: 0 or an {@link Errno}; other steps are no ioctl. */
+/** What the ioctl of a memslot step (or the KVM_RUN of a guest access) returned to userspace: 0 or an {@link Errno}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "ioctl")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = IoctlAnswer.NoIoctl.class, name = "none"),

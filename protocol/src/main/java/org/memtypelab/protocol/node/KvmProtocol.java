@@ -2,6 +2,7 @@ package org.memtypelab.protocol.node;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.protocol.CborSerializable;
 
@@ -17,7 +18,14 @@ public final class KvmProtocol {
 
     /** The commands of scenario steps this node carries out. */
     public sealed interface Step extends Command, NodeCommand.Step
-            permits InstallBlob, RemoveBlob, SetMemoryRegion, GuestMap, GuestAccess, NoncoherentDma, StartDirtyLog {}
+            permits InstallBlob,
+                    RemoveBlob,
+                    SetMemoryRegion,
+                    GuestMap,
+                    GuestCr0Cd,
+                    GuestAccess,
+                    NoncoherentDma,
+                    StartDirtyLog {}
 
     /** QEMU installs a blob's memslot (its hostmem subregion, DOMAIN 5.2). */
     public record InstallBlob(Stamp stamp, BlobSlot blob, ActorRef<StepDone> replyTo) implements Step {}
@@ -33,8 +41,21 @@ public final class KvmProtocol {
             Stamp stamp, int slot, int flags, long gpa, long size, HvaChoice hva, ActorRef<StepDone> replyTo)
             implements Step {}
 
-    /** The guest maps a blob with {@code pat}, or by rule: following map_info (rule 30). */
-    public record GuestMap(Stamp stamp, String buffer, MemTypeChoice pat, ActorRef<StepDone> replyTo) implements Step {}
+    /**
+     * The guest maps a blob with {@code pat}, or by rule: following map_info (rule 30), over a range whose guest MTRR
+     * type is {@code mtrr} (WB unless the scenario says otherwise).
+     */
+    public record GuestMap(Stamp stamp, String buffer, MemTypeChoice pat, MemType mtrr, ActorRef<StepDone> replyTo)
+            implements Step {
+
+        /** A mapping over guest-MTRR WB memory. */
+        public GuestMap(Stamp stamp, String buffer, MemTypeChoice pat, ActorRef<StepDone> replyTo) {
+            this(stamp, buffer, pat, MemType.WB, replyTo);
+        }
+    }
+
+    /** The guest sets or clears CR0.CD (rules 2, 6a, 11-13; DOMAIN 2.4). */
+    public record GuestCr0Cd(Stamp stamp, boolean value, ActorRef<StepDone> replyTo) implements Step {}
 
     /** A guest CPU read or write. */
     public record GuestAccess(

@@ -47,7 +47,17 @@ public final class QemuProtocol {
     public record GetMigrationInfo(Stamp stamp, MigrationPolicy policy, ActorRef<MigrationInfo> replyTo)
             implements Command {}
 
-    /** QEMU's blockers and the blob slots migration reads through QEMU's mapping (rules 27-29, 32). */
-    public record MigrationInfo(int step, List<String> blockers, List<BlobSlot> blobsToCopy, long lamport)
-            implements CborSerializable {}
+    /**
+     * QEMU's blockers, why saving its device state will crash ({@code ""}: it will not), and the blob slots migration
+     * reads through QEMU's mapping (rules 27-29, 32).
+     */
+    public record MigrationInfo(
+            int step, List<String> blockers, List<BlobSlot> blobsToCopy, String saveCrash, long lamport)
+            implements CborSerializable {
+
+        /** An answer from a QEMU whose save does not crash. */
+        public MigrationInfo(int step, List<String> blockers, List<BlobSlot> blobsToCopy, long lamport) {
+            this(step, blockers, blobsToCopy, "", lamport);
+        }
+    }
 }

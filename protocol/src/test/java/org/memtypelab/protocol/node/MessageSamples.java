@@ -69,18 +69,20 @@ final class MessageSamples {
         RunSetup setup = new RunSetup(
                 "run-7f3a",
                 42,
-                new KvmPlatform(CpuVendor.INTEL, KvmVersion.of("6.16+slot-memtype"), true, true, true),
+                new KvmPlatform(CpuVendor.INTEL, KvmVersion.of("6.12.78+slot-memtype"), true, true, true, true),
+                // every field set, though QEMU refuses virgl together with rutabaga (QemuConfig.refusal)
                 new QemuConfig(
                         QemuVersion.of("9.2.1"),
                         true,
                         true,
                         QemuConfig.GpuMode.VHOST_USER_GPU,
                         QemuConfig.ImportMode.VK_MAP_MEMORY,
-                        QemuConfig.BlobAccess.QEMU_READS),
+                        QemuConfig.BlobAccess.QEMU_READS,
+                        true),
                 MigrationPolicy.BLOB_AS_GPU_STATE,
                 "/var/tmp/memtype-lab/run-7f3a",
                 peers);
-        Coherence coherence = new Coherence(CpuVendor.AMD, true);
+        Coherence coherence = new Coherence(CpuVendor.INTEL, true);
         ActorRef<NodeCommand.ResendTo> resendTo =
                 kit.createTestProbe(NodeCommand.ResendTo.class).ref();
         NodeMark mark = new NodeMark("gpu-process-node", 2, 31, resendTo);
@@ -100,7 +102,8 @@ final class MessageSamples {
                         done),
                 new KvmProtocol.GuestMap(stamp, "b0", new MemTypeChoice.Given(MemType.UC_MINUS), done),
                 // the variants that leave a choice to the receiver's rule
-                new KvmProtocol.GuestMap(stamp, "b1", new MemTypeChoice.ByRule(), done),
+                new KvmProtocol.GuestMap(stamp, "b1", new MemTypeChoice.ByRule(), MemType.UC, done),
+                new KvmProtocol.GuestCr0Cd(stamp, true, done),
                 new KvmProtocol.SetMemoryRegion(stamp, 8, 1, 0x3_0000_0000L, 2 * MIB, new HvaChoice.Keep(), done),
                 new KvmProtocol.GuestAccess(stamp, "b0", true, 0x40, 0xab, done),
                 new KvmProtocol.NoncoherentDma(stamp, true, done),
@@ -120,7 +123,14 @@ final class MessageSamples {
                         stamp,
                         MigrationPolicy.RAM_COPY,
                         kit.createTestProbe(QemuProtocol.MigrationInfo.class).ref()),
-                new QemuProtocol.MigrationInfo(5, List.of("virgl is not yet migratable"), List.of(blob), 23),
+                // every field set, though a QEMU with a blocker never gets as far as saving (DOMAIN rules 27, 32)
+                new QemuProtocol.MigrationInfo(
+                        5,
+                        List.of("virgl is not yet migratable"),
+                        List.of(blob),
+                        "QEMU 8.1.2 crashed in virtio_gpu_save: a blob resource exists and this version has no blob"
+                                + " migration support (DOMAIN rule 32)",
+                        23),
                 // gpu-process-node
                 new GpuProtocol.Allocate(stamp, "b0", 2 * MIB, profile, done),
                 new GpuProtocol.Export(stamp, "b0", done),
@@ -131,6 +141,23 @@ final class MessageSamples {
                 new MigrationProtocol.Migrate(stamp, done),
                 // every node
                 new NodeCommand.Setup(setup, done),
+                // a release candidate crosses the wire as well as a stable patch level (DOMAIN 2.2 version strings)
+                new NodeCommand.Setup(
+                        new RunSetup(
+                                setup.runId(),
+                                setup.seed(),
+                                new KvmPlatform(
+                                        CpuVendor.INTEL,
+                                        KvmVersion.of("6.11-rc3+honor-guest-pat"),
+                                        true,
+                                        true,
+                                        true,
+                                        true),
+                                setup.qemu(),
+                                setup.policy(),
+                                setup.traceDir(),
+                                setup.peers()),
+                        done),
                 new NodeCommand.NewPeers(peers, done),
                 new NodeCommand.GetMark(kit.createTestProbe(NodeMark.class).ref()),
                 new NodeCommand.ResendTo(

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.coherency.Hazard;
+import org.memtypelab.core.kvm.KvmVersion;
 import org.memtypelab.core.memtype.Ept;
 import org.memtypelab.protocol.CborSerializable;
 
@@ -189,6 +190,14 @@ class ProtocolSerializationTest {
                 walk(k, path + ".key", defaults, seen);
                 walk(v, path + "[" + k + "]", defaults, seen);
             });
+        } else if (value instanceof KvmVersion v) {
+            // a kernel is a release candidate or a stable patch level, never both: one of the two must be set
+            if (v.patch() == 0 && v.rc() == 0) {
+                defaults.add(path + " has neither a patch level nor a release candidate");
+            }
+            walk(v.patches(), path + ".patches", defaults, seen);
+            walk(v.major(), path + ".major", defaults, seen);
+            walk(v.minor(), path + ".minor", defaults, seen);
         } else if (value instanceof Record) {
             for (RecordComponent rc : value.getClass().getRecordComponents()) {
                 walk(component(rc, value), path + "." + rc.getName(), defaults, seen);
