@@ -25,7 +25,7 @@ class CampaignEndToEndTest {
     /** Two cells (self-snoop keeps the guest's WC coherent or not) x 3 runs, plus an oracle run each. */
     static final String TINY = """
             name: tiny
-            base: kernel/6-11-self-snoop
+            base: kernel/6-11-rc-self-snoop
             matrix:
               platform.self-snoop: [true, false]
             faults: {runs-per-cell: 3}

@@ -65,13 +65,12 @@ class CampaignSpecReaderTest {
 
     @Test
     void defaultsAreSeedOneNoFaultsOneRunPerCellTenWithFaults() {
-        CampaignSpec spec =
-                Specs.ready("name: t\nbase: kernel/6-11-self-snoop\n").spec();
+        CampaignSpec spec = Specs.ready("name: t\nbase: kernel/6-16-quirk-on\n").spec();
 
         assertThat(spec.seed()).isEqualTo(1);
         assertThat(spec.faults()).isEqualTo(CampaignSpec.Faults.NONE);
         assertThat(spec.matrix()).isEmpty();
-        assertThat(Specs.ready("name: t\nbase: kernel/6-11-self-snoop\nfaults: {random: {kills: 1}}\n")
+        assertThat(Specs.ready("name: t\nbase: kernel/6-16-quirk-on\nfaults: {random: {kills: 1}}\n")
                         .spec()
                         .faults())
                 .isEqualTo(new CampaignSpec.Faults(0, 1, 0, 10));
@@ -104,7 +103,7 @@ class CampaignSpecReaderTest {
         assertThat(e.toString()).startsWith("spec.yaml:" + at + ": ");
     }
 
-    private static final String HEAD = "name: t\nbase: kernel/6-11-self-snoop\n";
+    private static final String HEAD = "name: t\nbase: kernel/6-16-quirk-on\n";
 
     static Stream<Arguments> badInputs() {
         return Stream.of(
@@ -116,7 +115,7 @@ class CampaignSpecReaderTest {
                         HEAD + "matrixx: {}\n",
                         "unknown key 'matrixx'; allowed keys: name, description, base, seed, matrix, faults"),
                 bad("missing base", "1:1", "name: t\n", "missing required key 'base'"),
-                bad("bad name", "1:7", "name: Quirks\nbase: kernel/6-11-self-snoop\n", "([a-z0-9-/]+)"),
+                bad("bad name", "1:7", "name: Quirks\nbase: kernel/6-16-quirk-on\n", "([a-z0-9-/]+)"),
                 bad(
                         "base not found",
                         "2:7",
@@ -204,7 +203,7 @@ class CampaignSpecReaderTest {
                         "4:26",
                         HEAD + "matrix:\n  platform.kvm: [\"6.10\", \"six\"]\n",
                         "matrix.platform.kvm: six is rejected in every cell (cell 2-six: platform.kvm: 'six' is not a"
-                                + " kernel version; expected MAJOR.MINOR"),
+                                + " kernel version; accepted forms: MAJOR.MINOR"),
                 bad(
                         "value no other matrix value allows",
                         "5:41",
@@ -216,13 +215,13 @@ class CampaignSpecReaderTest {
                         "no valid cell at all",
                         "4:3",
                         HEAD + "matrix:\n  gpu-process.driver: [i915]\n",
-                        "matrix: no cell makes a valid scenario with kernel/6-11-self-snoop (cell 1-i915:"
+                        "matrix: no cell makes a valid scenario with kernel/6-16-quirk-on (cell 1-i915:"
                                 + " steps[1].allocate.placement: gtt-uswc is not a placement of driver i915"),
                 bad(
                         "key path through a scalar",
                         "4:3",
                         HEAD + "matrix:\n  platform.kvm.major: [6]\n",
-                        "platform.kvm is '6.11' in the base scenario, not a mapping"),
+                        "platform.kvm is '6.16' in the base scenario, not a mapping"),
                 bad(
                         "list item past the end",
                         "4:3",

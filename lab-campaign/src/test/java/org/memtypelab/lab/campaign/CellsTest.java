@@ -32,7 +32,7 @@ class CellsTest {
     void matrixIsTheCartesianProductWithTheLastKeyVaryingFastest() {
         Campaign c = Specs.ready("""
                 name: grid
-                base: kernel/6-11-self-snoop
+                base: kernel/6-16-quirk-on
                 matrix:
                   platform.kvm: ["6.10", "6.11", "6.12"]
                   platform.self-snoop: [true, false]
@@ -71,10 +71,10 @@ class CellsTest {
 
     @Test
     void linkedKeysAreSetTogetherAndMissingMappingsAreCreated() {
-        // kernel/6-11-self-snoop has no qemu or migration section
+        // kernel/6-16-quirk-on has no qemu or migration section
         Campaign c = Specs.ready("""
                 name: linked
-                base: kernel/6-11-self-snoop
+                base: kernel/6-16-quirk-on
                 matrix:
                   "gpu-process.driver, steps[1].allocate.placement": [[amdgpu, gtt-cached], [i915, shmem-llc]]
                   qemu.blob-access: [qemu-reads]
@@ -96,7 +96,7 @@ class CellsTest {
     void combinationsTheLoaderRejectsAreSkippedWithItsReason() {
         Campaign c = Specs.ready("""
                 name: quirk
-                base: kernel/6-11-self-snoop
+                base: kernel/6-16-quirk-on
                 matrix:
                   platform.kvm: ["6.10", "6.16"]
                   platform.ignore-guest-pat-quirk: [on, off]
@@ -139,14 +139,14 @@ class CellsTest {
     @Test
     void aProblemInTheBaseIsNotTheMatrixValuesAtTheSameLineAndColumn() {
         // i915 is written at 7:51 of the spec; the base's gtt-uswc placement, which i915 does not offer, at 7:51 of
-        // kernel/6-11-self-snoop
+        // kernel/6-16-quirk-on
         String padding = "#\n".repeat(3);
-        CampaignLoad r = Specs.load("name: t\nbase: kernel/6-11-self-snoop\n" + padding + "matrix:\n"
+        CampaignLoad r = Specs.load("name: t\nbase: kernel/6-16-quirk-on\n" + padding + "matrix:\n"
                 + "  gpu-process.driver:" + " ".repeat(28) + "[i915]\n");
 
         ScenarioError e = ((CampaignLoad.Invalid) r).error();
         assertThat(e.line() + ":" + e.column()).as(e.toString()).isEqualTo("7:3");
-        assertThat(e.message()).startsWith("matrix: no cell makes a valid scenario with kernel/6-11-self-snoop");
+        assertThat(e.message()).startsWith("matrix: no cell makes a valid scenario with kernel/6-16-quirk-on");
     }
 
     @Test

@@ -322,11 +322,11 @@ class ExplainCommandTest {
                 Arguments.of(
                         new String[] {"--kvm", "six"},
                         "--kvm",
-                        "expected MAJOR.MINOR[.PATCH][+PATCH...] such as 6.10 or 5.6+kvm-mem-dma"),
+                        "accepted forms: MAJOR.MINOR (a release, 6.16), MAJOR.MINOR.PATCH (a stable kernel, 6.12.78) or MAJOR.MINOR-rcN"),
                 Arguments.of(
                         new String[] {"--kvm", "6.10+bogus"},
                         "--kvm",
-                        "allowed: kvm-mem-dma, honor-guest-pat, inspect-hva, slot-memtype, dma-excludes-dirty-log"),
+                        "allowed: kvm-mem-dma, uc-to-wc, honor-guest-pat, inspect-hva, force-host-type, slot-memtype,"),
                 Arguments.of(new String[] {"--cpu", "arm"}, "--cpu", "allowed: intel, amd"),
                 Arguments.of(new String[] {"--backing", "disk"}, "--backing", "allowed: ram, mmio"),
                 Arguments.of(
