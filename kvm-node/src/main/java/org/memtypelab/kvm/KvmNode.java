@@ -5,7 +5,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.memtypelab.core.coherency.Outcome;
 import org.memtypelab.core.kvm.KvmModel;
+import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.protocol.node.IoctlAnswer;
 import org.memtypelab.protocol.node.KvmProtocol;
 import org.memtypelab.protocol.node.KvmProtocol.GuestAccess;
@@ -47,32 +49,22 @@ public final class KvmNode extends NodeActor<KvmProtocol.Command> {
     private Behavior<KvmProtocol.Command> ready(KvmModel model) {
         return common().onMessage(
                         InstallBlob.class,
-                        m -> m.blob().guestRam()
-                                ? NodeShell.act(
-                                        journal,
-                                        m.stamp(),
-                                        "install-blob " + m.blob().buffer(),
-                                        m.replyTo(),
-                                        () -> model.addGuestRamBlob(m.blob()))
-                                : ioctl(
-                                        m.stamp(),
-                                        "install-blob " + m.blob().buffer(),
-                                        m.replyTo(),
-                                        () -> model.installBlob(m.blob())))
+                        m -> blob(
+                                m.stamp(),
+                                "install-blob",
+                                m.blob(),
+                                m.replyTo(),
+                                () -> model.addGuestRamBlob(m.blob()),
+                                () -> model.installBlob(m.blob())))
                 .onMessage(
                         RemoveBlob.class,
-                        m -> m.blob().guestRam()
-                                ? NodeShell.act(
-                                        journal,
-                                        m.stamp(),
-                                        "remove-blob " + m.blob().buffer(),
-                                        m.replyTo(),
-                                        () -> model.dropGuestRamBlob(m.blob()))
-                                : ioctl(
-                                        m.stamp(),
-                                        "remove-blob " + m.blob().buffer(),
-                                        m.replyTo(),
-                                        () -> model.removeBlob(m.blob())))
+                        m -> blob(
+                                m.stamp(),
+                                "remove-blob",
+                                m.blob(),
+                                m.replyTo(),
+                                () -> model.dropGuestRamBlob(m.blob()),
+                                () -> model.removeBlob(m.blob())))
                 .onMessage(
                         SetMemoryRegion.class,
                         m -> ioctl(
@@ -132,6 +124,18 @@ public final class KvmNode extends NodeActor<KvmProtocol.Command> {
         KvmModel model = new KvmModel(m.setup().platform());
         m.replyTo().tell(StepDone.of(new Stamp(0, 0), NODE, true, "fresh VM", journal.lamport()));
         return life.become(() -> ready(model));
+    }
+
+    /** A blob's slot: a memslot ioctl, or none for a 2D blob, which is guest RAM already (DOMAIN rule 32). */
+    private Behavior<KvmProtocol.Command> blob(
+            Stamp s,
+            String what,
+            BlobSlot blob,
+            ActorRef<StepDone> replyTo,
+            Supplier<Outcome> guestRam,
+            Supplier<KvmModel.SetOutcome> memslot) {
+        String step = what + " " + blob.buffer();
+        return blob.guestRam() ? NodeShell.act(journal, s, step, replyTo, guestRam) : ioctl(s, step, replyTo, memslot);
     }
 
     private Behavior<KvmProtocol.Command> ioctl(

@@ -28,7 +28,6 @@ import org.memtypelab.core.kvm.KvmModel;
 import org.memtypelab.core.kvm.KvmPlatform;
 import org.memtypelab.core.kvm.KvmVersion;
 import org.memtypelab.core.memslot.Errno;
-import org.memtypelab.core.memtype.MemType;
 import org.memtypelab.core.migration.MigrationPolicy;
 import org.memtypelab.core.qemu.BlobSlot;
 import org.memtypelab.core.qemu.QemuConfig;
@@ -43,6 +42,7 @@ import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
+import org.memtypelab.runtime.testkit.Blobs;
 import org.memtypelab.runtime.testkit.NodeTestKit;
 import org.memtypelab.runtime.testkit.NodeUnderTest;
 import org.memtypelab.runtime.testkit.Runs;
@@ -339,18 +339,7 @@ class KvmNodeTest {
                 kvm.traceDir().toString(),
                 setup("run-28a", kvm.traceDir().toString()).peers());
         kvm.step(new NodeCommand.Setup(onSixTen, kvm.replyTo()));
-        BlobSlot ttm = new BlobSlot(
-                "b0",
-                10,
-                0x1_0000_0000L,
-                MIB2,
-                0x7f00_0000_0000L,
-                0,
-                Optional.empty(),
-                MemType.WC,
-                Backing.PFNMAP_RAM,
-                MemType.WC,
-                false);
+        BlobSlot ttm = Blobs.b0(Backing.PFNMAP_RAM);
         kvm.step(new KvmProtocol.InstallBlob(new Stamp(1, 1), ttm, kvm.replyTo()));
         StepDone mapped =
                 kvm.step(new KvmProtocol.GuestMap(new Stamp(2, 2), "b0", new MemTypeChoice.ByRule(), kvm.replyTo()));

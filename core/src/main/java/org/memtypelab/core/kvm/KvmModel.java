@@ -358,22 +358,19 @@ public final class KvmModel {
     }
 
     private MappingType decide(BlobSlot blob, MemType guestPat, MemType guestMtrr) {
-        Memslot slot = blob.guestRam() ? null : table.get(0, blob.slot()).orElseThrow();
+        Memslot memslot = blob.guestRam() ? null : table.get(0, blob.slot()).orElseThrow();
+        GuestPage.Slot slot = memslot == null
+                // a 2D blob is guest RAM in the guest's RAM slot, not a dma-buf slot (DOMAIN rule 32)
+                ? new GuestPage.Slot(blob.qemuType(), false, false, Optional.empty(), false, MemType.WB)
+                : new GuestPage.Slot(
+                        blob.qemuType(),
+                        memslot.has(MemslotFlag.KVM_MEM_DMA),
+                        memslot.has(MemslotFlag.LOG_DIRTY_PAGES),
+                        blob.slotMemtype(),
+                        true,
+                        blob.exporterType());
         GuestPage page = new GuestPage(
-                blob.backing() == Backing.MMIO,
-                guestPat,
-                guestMtrr,
-                guestCr0Cd,
-                noncoherentDmaCount() > 0,
-                blob.qemuType(),
-                slot != null && slot.has(MemslotFlag.KVM_MEM_DMA),
-                slot != null && slot.has(MemslotFlag.LOG_DIRTY_PAGES),
-                blob.slotMemtype(),
-                false,
-                MemType.WB);
-        if (!blob.guestRam()) {
-            page = page.withDmabuf(blob.exporterType());
-        }
+                blob.backing() == Backing.MMIO, guestPat, guestMtrr, guestCr0Cd, noncoherentDmaCount() > 0, slot);
         GuestMemtype.Resolution r = GuestMemtype.resolve(platform, page);
         if (r.effective() instanceof Effective.Known k) {
             return r.ept()

@@ -27,21 +27,4 @@ public record BlobSlot(
         Backing backing,
         MemType guestDefaultPat,
         boolean guestRam,
-        MemType exporterType) {
-
-    /** A blob whose exporter's type is QEMU's own mapping type. */
-    public BlobSlot(
-            String buffer,
-            int slot,
-            long gpa,
-            long size,
-            long hva,
-            int flags,
-            Optional<MemType> slotMemtype,
-            MemType qemuType,
-            Backing backing,
-            MemType guestDefaultPat,
-            boolean guestRam) {
-        this(buffer, slot, gpa, size, hva, flags, slotMemtype, qemuType, backing, guestDefaultPat, guestRam, qemuType);
-    }
-}
+        MemType exporterType) {}

@@ -151,7 +151,8 @@ public final class QemuModel {
                 qemuType,
                 buf.profile().backing(),
                 buf.profile().guestTypeFromMapInfo(),
-                true);
+                true,
+                qemuType);
         nextHva += align(buf.size());
         blobs.put(buf.buffer(), slot);
         // QEMU's scanout mapping is dereferenced, and RAM migration reads guest RAM whatever blob-access says

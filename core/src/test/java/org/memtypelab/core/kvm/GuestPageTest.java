@@ -20,12 +20,7 @@ class GuestPageTest {
                 MemType.WB,
                 false,
                 vfioNoncoherent,
-                MemType.WB,
-                kvmMemDmaSlot,
-                false,
-                Optional.empty(),
-                false,
-                MemType.WB);
+                new GuestPage.Slot(MemType.WB, kvmMemDmaSlot, false, Optional.empty(), false, MemType.WB));
 
         assertThat(page.noncoherentDma()).isEqualTo(expected);
     }

@@ -132,12 +132,13 @@ class KvmLawsTest {
                 pick(random, MemType.MTRR_TYPES),
                 random.nextBoolean(),
                 random.nextBoolean(),
-                pick(random, MemType.PAT_TYPES),
-                random.nextBoolean(),
-                random.nextBoolean(),
-                slotType == 0 ? Optional.empty() : Optional.of(MemType.PAT_TYPES.get(slotType - 1)),
-                random.nextBoolean(),
-                pick(random, MemType.PAT_TYPES));
+                new GuestPage.Slot(
+                        pick(random, MemType.PAT_TYPES),
+                        random.nextBoolean(),
+                        random.nextBoolean(),
+                        slotType == 0 ? Optional.empty() : Optional.of(MemType.PAT_TYPES.get(slotType - 1)),
+                        random.nextBoolean(),
+                        pick(random, MemType.PAT_TYPES)));
         for (Set<DesignPatch> patches : everyPatchSet()) {
             KvmVersion kvm =
                     new KvmVersion(mainline.major(), mainline.minor(), mainline.patch(), mainline.rc(), patches);

@@ -44,14 +44,14 @@ class KvmModelTest {
     static BlobSlot blob(String buffer, int slot, int flags) {
         long gpa = 0x1_0000_0000L + (slot - 10) * MIB2;
         long hva = 0x7f00_0000_0000L + (slot - 10) * MIB2;
-        return new BlobSlot(buffer, slot, gpa, MIB2, hva, flags, Optional.empty(), WC, Backing.RAM, WC, false);
+        return new BlobSlot(buffer, slot, gpa, MIB2, hva, flags, Optional.empty(), WC, Backing.RAM, WC, false, WC);
     }
 
     /** A blob backed by {@code backing} of {@code size} bytes, QEMU mapping it {@code qemuType}, map_info WC. */
     static BlobSlot blob(String buffer, int slot, Backing backing, long size, MemType qemuType) {
         long gpa = 0x1_0000_0000L + (slot - 10) * MIB2;
         long hva = 0x7f00_0000_0000L + (slot - 10) * MIB2;
-        return new BlobSlot(buffer, slot, gpa, size, hva, 0, Optional.empty(), qemuType, backing, WC, false);
+        return new BlobSlot(buffer, slot, gpa, size, hva, 0, Optional.empty(), qemuType, backing, WC, false, qemuType);
     }
 
     static KvmModel amd(String version, boolean cdNwQuirk) {
@@ -268,7 +268,7 @@ class KvmModelTest {
     void anMmioBlobIsEptUcAndTheGuestPatDecides() {
         KvmModel kvm = kvm("6.10", false);
         BlobSlot vram = new BlobSlot(
-                "v", 10, 0x1_0000_0000L, MIB2, 0x7f00_0000_0000L, 0, Optional.empty(), WC, Backing.MMIO, WC, false);
+                "v", 10, 0x1_0000_0000L, MIB2, 0x7f00_0000_0000L, 0, Optional.empty(), WC, Backing.MMIO, WC, false, WC);
         installed(kvm, vram);
         kvm.guestMap("v", Optional.empty());
         assertThat(guestType(kvm, "v")).isEqualTo(guest(WC, UC, false));
@@ -293,7 +293,7 @@ class KvmModelTest {
         KvmModel kvm = kvm("6.10", false);
         installed(kvm, blob("b0", 10, 0));
         BlobSlot clash = new BlobSlot(
-                "b1", 11, 0x1_0000_0000L, MIB2, 0x7f00_1000_0000L, 0, Optional.empty(), WC, Backing.RAM, WC, false);
+                "b1", 11, 0x1_0000_0000L, MIB2, 0x7f00_1000_0000L, 0, Optional.empty(), WC, Backing.RAM, WC, false, WC);
         KvmModel.SetOutcome out = kvm.installBlob(clash);
         assertThat(out.result().answer()).isEqualTo("EEXIST");
         assertThat(out.outcome().ok()).isFalse();

@@ -323,7 +323,8 @@ class MigrationModelTest {
                 MemType.WB,
                 Backing.RAM,
                 MemType.WB,
-                true);
+                true,
+                MemType.WB);
     }
 
     private static BlobSlot blob(String buffer, MemType qemuType) {
@@ -338,6 +339,7 @@ class MigrationModelTest {
                 qemuType,
                 Backing.RAM,
                 MemType.WC,
-                false);
+                false,
+                qemuType);
     }
 }

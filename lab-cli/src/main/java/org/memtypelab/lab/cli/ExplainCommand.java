@@ -275,18 +275,14 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private GuestPage page() {
-        GuestPage page = new GuestPage(
-                backing == Backing.MMIO,
-                guestPat,
-                guestMtrr,
-                cr0Cd,
-                noncoherentDma,
+        GuestPage.Slot slot = new GuestPage.Slot(
                 hostMap == null ? MemType.WB : hostMap,
                 kvmMemDmaSlot,
                 dirtyLogging,
                 Optional.ofNullable(slotMemtype),
                 false,
                 MemType.WB);
+        GuestPage page = new GuestPage(backing == Backing.MMIO, guestPat, guestMtrr, cr0Cd, noncoherentDma, slot);
         return exporterType == null ? page : page.withDmabuf(exporterType);
     }
 

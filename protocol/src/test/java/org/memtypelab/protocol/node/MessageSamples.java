@@ -59,7 +59,8 @@ final class MessageSamples {
                 MemType.WC,
                 Backing.MMIO,
                 MemType.WC,
-                true);
+                true,
+                MemType.WC);
         BufferProfile profile =
                 new BufferProfile(Backing.RAM, Optional.of(MemType.WB), MemType.WB, GpuSnoop.NO_SNOOP, true);
         Peers peers = new Peers(
