@@ -85,8 +85,23 @@ public record RunResult(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StepEntry(int n, String kind, boolean ok, String errno, String node, String detail) {}
 
-    /** Whether the scenario's {@code expect} held, and the failures if not. */
-    public record ExpectEntry(boolean held, List<String> failures) {}
+    /**
+     * Whether the scenario's {@code expect} held, and the failures if not; {@code held} is null for a run that could
+     * not complete (exit 3): nothing was checked (SCENARIOS.md result document).
+     */
+    public record ExpectEntry(
+            @JsonInclude(JsonInclude.Include.ALWAYS) Boolean held, List<String> failures) {
+
+        /** The expectations were not checked: the run is incomplete. */
+        public static ExpectEntry notChecked() {
+            return new ExpectEntry(null, List.of());
+        }
+
+        /** Whether they were checked and held. */
+        public boolean heldAll() {
+            return Boolean.TRUE.equals(held);
+        }
+    }
 
     /**
      * Faults planned by the scenario and injected in the run, with the count per kind ({@code kill},

@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
         if (!run.incomplete().isEmpty()) {
             return INCOMPLETE;
         }
-        return result.expect().held() ? 0 : EXPECT_FAILED;
+        return result.expect().heldAll() ? 0 : EXPECT_FAILED;
     }
 
     private static Path defaultDir(String name) {

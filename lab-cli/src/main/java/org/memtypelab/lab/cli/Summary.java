@@ -56,7 +56,10 @@ public final class Summary {
             sb.append("lost      ").append(String.join(", ", r.nodesLost())).append('\n');
         }
         sb.append("expect    ")
-                .append(r.expect().failures().isEmpty() ? "held" : "FAILED")
+                .append(
+                        r.expect().held() == null
+                                ? "not checked: the run is incomplete"
+                                : r.expect().heldAll() ? "held" : "FAILED")
                 .append('\n');
         r.expect().failures().forEach(f2 -> sb.append("  - ").append(f2).append('\n'));
         if (!r.complete()) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.memtypelab.core.coherency.Hazard;
 import org.memtypelab.core.coherency.Mapping;
 import org.memtypelab.core.coherency.MappingType;
-import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.core.coherency.Who;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.documents.TraceTruth;
@@ -17,6 +16,9 @@ public final class ResultDocument {
     private ResultDocument() {}
 
     /** The document of one run, with the trace-truth comparison when there is one ({@code null} otherwise). */
+    /** The verdict of a run that could not complete (exit 3). */
+    public static final String INCOMPLETE = "incomplete";
+
     public static RunResult of(
             Scenario scenario,
             long seed,
@@ -25,14 +27,16 @@ public final class ResultDocument {
             List<String> fails,
             TraceTruth.Comparison truth) {
         boolean complete = run.incomplete().isEmpty() && run.report() != null;
-        Verdict verdict = run.report() == null ? Verdict.UNKNOWN : run.report().verdict();
+        // SCENARIOS.md: a run that could not complete has verdict "incomplete", never a domain verdict, and its
+        // expectations are not checked
+        String verdict = complete ? run.report().verdict().label() : INCOMPLETE;
         int injected =
                 run.injected().values().stream().mapToInt(Integer::intValue).sum();
         return new RunResult(
                 scenario.name(),
                 seed,
                 nodes,
-                verdict.label(),
+                verdict,
                 run.report() == null ? List.of() : mappings(run.report().mappings()),
                 run.report() == null ? List.of() : hazards(run.report().hazards()),
                 new RunResult.MigrationEntry(
@@ -41,7 +45,7 @@ public final class ResultDocument {
                         .map(s -> new RunResult.StepEntry(
                                 s.n(), s.kind(), s.ok(), s.errno().isEmpty() ? null : s.errno(), s.node(), s.detail()))
                         .toList(),
-                new RunResult.ExpectEntry(fails.isEmpty(), fails),
+                complete ? new RunResult.ExpectEntry(fails.isEmpty(), fails) : RunResult.ExpectEntry.notChecked(),
                 new RunResult.FaultCounts(scenario.faults().size(), injected, Map.copyOf(run.injected())),
                 run.nodesLost(),
                 complete,
