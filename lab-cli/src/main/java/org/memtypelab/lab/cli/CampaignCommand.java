@@ -55,14 +55,14 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(
             names = "--parallel",
             paramLabel = "N",
-            description = "Workers, each with its own warm embedded cluster (default: min(2, cores)).")
+            description = "Workers, each with its own warm embedded cluster (default: the machine's cores).")
     Integer parallel;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        int workers =
-                parallel != null ? parallel : Math.min(2, Runtime.getRuntime().availableProcessors());
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = parallel != null ? parallel : cores;
         if (workers < 1) {
             err.println("memtype-lab campaign: --parallel must be at least 1, got " + workers);
             err.flush();
@@ -78,6 +78,11 @@ final class CampaignCommand implements Callable<Integer> {
         Path dir = out != null ? out : defaultDir(campaign.spec().name());
         Files.createDirectories(dir);
         int total = campaign.playable().size() * campaign.runsPerCell();
+        if (parallel == null) {
+            err.println("memtype-lab campaign: " + workers + " worker" + (workers == 1 ? "" : "s")
+                    + " (one per core; --parallel N to choose)");
+            err.flush();
+        }
         CountDownLatch printed = new CountDownLatch(1);
         CampaignResult result;
         try (Progress progress = ConsoleProgress.start(campaign.spec().name(), total, System.err)) {

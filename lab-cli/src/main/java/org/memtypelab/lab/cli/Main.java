@@ -1,6 +1,8 @@
 package org.memtypelab.lab.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
+import org.memtypelab.runtime.cluster.TimeFactor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,6 +54,11 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        Optional<String> factor = TimeFactor.problem();
+        if (factor.isPresent()) {
+            err.println("memtype-lab: " + factor.get());
+            System.exit(EXIT_BAD_INPUT);
+        }
         int code = commandLine(out, err).execute(args);
         out.flush();
         err.flush();

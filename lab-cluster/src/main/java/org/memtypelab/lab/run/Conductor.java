@@ -17,6 +17,7 @@ import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.runtime.NodeDispatcher;
+import org.memtypelab.runtime.cluster.TimeFactor;
 
 /**
  * The conductor: finds the nodes, sets up a run, arms each step's faults, drives the steps one by one through
@@ -35,10 +36,12 @@ public final class Conductor {
     /** Between asks of a monitor singleton that is still starting. */
     static final Duration MONITOR_PAUSE = Duration.ofMillis(100);
     /** How long a run abandoned at its bound gets to close its trace and hand over what it has. */
-    static final Duration ABANDON_GRACE = Duration.ofSeconds(5);
+    static final Duration ABANDON_GRACE = TimeFactor.scale(Duration.ofSeconds(5));
 
-    static final RunTimeouts TIMEOUTS =
-            new RunTimeouts(ATTEMPT, ATTEMPTS, CONTROL_TIMEOUT, DISCOVERY_TIMEOUT, REPORT_TIMEOUT, MONITOR_PAUSE);
+    /** The bounds above, times the {@link TimeFactor} in effect (a loaded machine or CI raises it). */
+    static final RunTimeouts TIMEOUTS = new RunTimeouts(
+                    ATTEMPT, ATTEMPTS, CONTROL_TIMEOUT, DISCOVERY_TIMEOUT, REPORT_TIMEOUT, MONITOR_PAUSE)
+            .scaled(TimeFactor.current());
 
     /** The roles that run a node actor. */
     static final List<NodeRole> NODES = List.of(NodeRole.KVM, NodeRole.QEMU, NodeRole.GPU_PROCESS, NodeRole.MIGRATION);

@@ -7,6 +7,7 @@ import org.memtypelab.lab.scenario.Fault;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.protocol.node.MessageRule;
+import org.memtypelab.runtime.cluster.TimeFactor;
 
 /**
  * The faults of one run, each armed when a step begins: message rules for the nodes' outboxes, node kills and
@@ -60,7 +61,8 @@ public record FaultPlan(List<Armed> armed) {
         if (a instanceof Fault.Drop d) {
             return new Messages(List.of(rule(MessageRule.Action.DROP, d.messages(), 0)));
         } else if (a instanceof Fault.Delay d) {
-            return new Messages(List.of(rule(MessageRule.Action.DELAY, d.messages(), d.ms())));
+            // a delay keeps its meaning against the conductor's waits: both scale with the time factor
+            return new Messages(List.of(rule(MessageRule.Action.DELAY, d.messages(), TimeFactor.scaleMillis(d.ms()))));
         } else if (a instanceof Fault.Duplicate d) {
             return new Messages(List.of(rule(MessageRule.Action.DUPLICATE, d.messages(), 0)));
         } else if (a instanceof Fault.Reorder d) {

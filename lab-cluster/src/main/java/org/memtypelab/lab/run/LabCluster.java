@@ -10,6 +10,7 @@ import org.memtypelab.lab.cluster.EmbeddedCluster;
 import org.memtypelab.lab.cluster.ProcessCluster;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.runtime.cluster.NodeConfig;
+import org.memtypelab.runtime.cluster.TimeFactor;
 
 /** The cluster a run plays on: every role in this JVM (embedded), or one JVM per node role plus this one. */
 public interface LabCluster extends AutoCloseable {
@@ -17,7 +18,7 @@ public interface LabCluster extends AutoCloseable {
     /** Every role of a run. */
     List<NodeRole> ROLES = List.of(NodeRole.values());
 
-    Duration FORMATION_TIMEOUT = Duration.ofSeconds(60);
+    Duration FORMATION_TIMEOUT = TimeFactor.scale(Duration.ofSeconds(60));
 
     /** The conductor's ActorSystem. */
     ActorSystem<?> conductor();

@@ -12,6 +12,21 @@ record RunTimeouts(
         return StepCommands.migration(step) ? attempt.multipliedBy(8) : attempt;
     }
 
+    /** Every bound times {@code factor}; the count of attempts stays. */
+    RunTimeouts scaled(double factor) {
+        return new RunTimeouts(
+                scale(attempt, factor),
+                attempts,
+                scale(control, factor),
+                scale(discovery, factor),
+                scale(report, factor),
+                monitorPause);
+    }
+
+    private static Duration scale(Duration d, double factor) {
+        return Duration.ofNanos(Math.round(d.toNanos() * factor));
+    }
+
     /** How often the monitor is asked to reset: it may still be starting, for up to {@link #discovery}. */
     int monitorAttempts() {
         return (int) Math.max(1, discovery.toMillis() / attempt.toMillis());

@@ -18,6 +18,11 @@ public final class NodeConfig {
 
     private static final String ARTERY = "pekko.remote.artery.";
 
+    /** The cluster's time bounds that scale with {@link TimeFactor}. */
+    static final java.util.List<String> SCALED = java.util.List.of(
+            "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
+            "pekko.cluster.split-brain-resolver.stable-after");
+
     private final NodeRole role;
     private final int port;
     private final Optional<String> hostname;
@@ -85,9 +90,21 @@ public final class NodeConfig {
         return overrides
                 .withFallback(node)
                 .withFallback(ConfigFactory.defaultOverrides())
+                .withFallback(scaledByTimeFactor())
                 .withFallback(shared())
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
+    }
+
+    /** The failure detector's pause and the resolver's stable-after of {@code memtype-lab.conf}, times the factor. */
+    private static Config scaledByTimeFactor() {
+        Config shared = shared();
+        Config scaled = ConfigFactory.empty();
+        for (String path : SCALED) {
+            java.time.Duration d = TimeFactor.scale(shared.getDuration(path));
+            scaled = scaled.withValue(path, ConfigValueFactory.fromAnyRef(d.toMillis() + "ms"));
+        }
+        return scaled;
     }
 
     /** {@code memtype-lab.conf} alone, unresolved; fails if the resource is missing from the classpath. */
