@@ -112,15 +112,15 @@ public final class Conductor {
      */
     static Duration bound(Scenario scenario, FaultPlan plan, RunTimeouts t) {
         int nodes = NODES.size();
+        Duration control = t.control().multipliedBy(ConductorRun.CONTROL_PATIENCE);
         Duration bound = t.discovery()
                 .plus(t.attempt().plus(t.monitorPause()).multipliedBy(t.monitorAttempts()))
-                .plus(t.control().multipliedBy(2L * nodes))
+                .plus(control.multipliedBy(2L * nodes))
                 .plus(t.report());
         for (Step step : scenario.steps()) {
             bound = bound.plus(t.attempt(step).multipliedBy(t.attempts()));
         }
-        Duration perFault = t.control()
-                .multipliedBy(2L * nodes + 1)
+        Duration perFault = control.multipliedBy(2L * nodes + 1)
                 .plus(LabCluster.FORMATION_TIMEOUT)
                 .plus(t.discovery());
         return bound.plus(perFault.multipliedBy(plan.armed().size()));

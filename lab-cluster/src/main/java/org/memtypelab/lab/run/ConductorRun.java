@@ -1,9 +1,11 @@
 package org.memtypelab.lab.run;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -28,6 +31,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.migration.MigrationOutcome;
 import org.memtypelab.lab.scenario.Scenario;
@@ -66,6 +73,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
                     RetryReset,
                     Resume,
                     Halt,
+                    ControlCheck,
                     Crash,
                     Abandon {}
 
@@ -89,6 +97,9 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     /** The run cannot go on: the reason ends up in result.json and gives exit 3. */
     private record Halt(String reason) implements Command {}
 
+    /** Is the node a control request {@code id} waits for still there? Asked every control interval. */
+    private record ControlCheck(long id, NodeRole role, String asked, int checks) implements Command {}
+
     /** A cluster call failed: the caller gets the exception, as from any bug. */
     private record Crash(Throwable failure) implements Command {}
 
@@ -104,6 +115,11 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private static final String ATTEMPT_TIMER = "attempt";
     private static final String DISCOVERY_TIMER = "discovery";
     private static final String RESET_TIMER = "reset";
+    /**
+     * How many control intervals a node that stays Up and reachable may take to answer a control request: on a busy
+     * machine a node is slow, not gone; the cluster's failure detector, not this count, says when it is gone.
+     */
+    static final int CONTROL_PATIENCE = 4;
 
     static Behavior<Command> create(
             LabCluster cluster,
@@ -138,6 +154,10 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private final List<StepRecord> steps = new ArrayList<>();
     private MigrationOutcome migrated = new MigrationOutcome(MigrationOutcome.Status.NOT_ATTEMPTED, "");
     private RunSetup setup;
+    /** Control requests that have not been answered yet, by id. */
+    private final Set<Long> pendingControls = new HashSet<>();
+
+    private long controlIds;
     private Waiting waiting;
     private boolean finished;
 
@@ -210,6 +230,8 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             r.rest().run();
         } else if (c instanceof Halt h) {
             halt(h.reason());
+        } else if (c instanceof ControlCheck check) {
+            checkControl(check);
         } else if (c instanceof Crash x) {
             crash(x.failure());
         } else if (c instanceof Abandon a) {
@@ -482,19 +504,67 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     // --- plumbing ---
 
-    /** A control request to a node (setup, arm, marks): never faulted, one long timeout; no answer ends the run. */
+    /**
+     * A control request to a node (setup, arm, marks): never faulted. The wait is driven by the cluster's view of the
+     * node: every control interval the run checks it, and ends (exit 3) as soon as the failure detector says the node
+     * is unreachable or gone; a node that stays Up and reachable gets {@link #CONTROL_PATIENCE} intervals.
+     */
     private <R> void control(
             NodeRole role, Class<R> type, Function<ActorRef<R>, Object> msg, String what, Consumer<R> then) {
         String asked = what + " " + role.label();
+        long id = ++controlIds;
+        pendingControls.add(id);
+        Duration patience = t.control().multipliedBy(CONTROL_PATIENCE);
         getContext()
                 .ask(
                         type,
                         ref(role),
-                        t.control(),
+                        patience,
                         msg::apply,
                         (reply, failure) -> reply != null
-                                ? new Resume(() -> then.accept(reply))
-                                : new Halt(asked + " got no answer: " + failure.getMessage()));
+                                ? new Resume(() -> {
+                                    pendingControls.remove(id);
+                                    then.accept(reply);
+                                })
+                                : new Halt(asked + " got no answer within " + patience + " although " + role.label()
+                                        + " stayed Up and reachable"));
+        timers.startSingleTimer("control-" + id, new ControlCheck(id, role, asked, 1), t.control());
+    }
+
+    private void checkControl(ControlCheck c) {
+        if (!pendingControls.contains(c.id())) {
+            return;
+        }
+        Optional<String> gone = clusterLost(c.role());
+        if (gone.isPresent()) {
+            pendingControls.remove(c.id());
+            halt(c.asked() + " got no answer: " + gone.get() + " (after "
+                    + t.control().multipliedBy(c.checks()) + ")");
+        } else if (c.checks() < CONTROL_PATIENCE) {
+            timers.startSingleTimer(
+                    "control-" + c.id(), new ControlCheck(c.id(), c.role(), c.asked(), c.checks() + 1), t.control());
+        }
+    }
+
+    /** Why the cluster says {@code role}'s node cannot answer: unreachable, not Up, or no member at all. */
+    private Optional<String> clusterLost(NodeRole role) {
+        Address address = ref(role).path().address();
+        CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+        for (Member m : state.getUnreachable()) {
+            if (m.address().equals(address)) {
+                return Optional.of(role.label() + " is unreachable (the failure detector suspects it)");
+            }
+        }
+        for (Member m : state.getMembers()) {
+            if (m.address().equals(address)) {
+                return m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()
+                        ? Optional.empty()
+                        : Optional.of(role.label() + " is " + m.status() + " in the cluster");
+            }
+        }
+        return address.hasLocalScope()
+                ? Optional.empty() // a node in the conductor's own system (tests): the cluster cannot lose it
+                : Optional.of(role.label() + " at " + address + " is no longer a cluster member");
     }
 
     /** Runs a blocking cluster call on the blocking-io dispatcher, then {@code then} with its result on this actor. */
