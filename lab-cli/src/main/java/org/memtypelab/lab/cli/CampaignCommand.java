@@ -77,6 +77,7 @@ final class CampaignCommand implements Callable<Integer> {
         Campaign campaign = ((CampaignLoad.Ready) loaded).campaign();
         Path dir = out != null ? out : defaultDir(campaign.spec().name());
         Files.createDirectories(dir);
+        ClusterLog.into(dir);
         int total = campaign.playable().size() * campaign.runsPerCell();
         if (parallel == null) {
             err.println("memtype-lab campaign: " + workers + " worker" + (workers == 1 ? "" : "s")

@@ -70,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : s.seed();
         Path dir = out != null ? out : defaultDir(s.name());
         Files.createDirectories(dir);
+        ClusterLog.into(dir);
         // the run directory keeps the exact scenario it played, for `replay`
         Files.writeString(
                 dir.resolve("scenario.yaml"),
