@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.memtypelab.lab.scenario.Bundled;
+import org.memtypelab.lab.scenario.DidYouMean;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
 
 /**
@@ -48,7 +49,11 @@ public final class CampaignCatalogue {
         }
         return bundled(campaigns, nameOrPath)
                 .orElseThrow(() -> new Unresolved(
-                        "no such campaign spec file or bundled campaign; bundled: " + String.join(", ", names())));
+                        "no such campaign spec file or bundled campaign; bundled: " + String.join(", ", names())
+                                + DidYouMean.among(nameOrPath, names()).stream()
+                                        .findFirst()
+                                        .map(n -> "; did you mean " + n + "?")
+                                        .orElse("")));
     }
 
     /** A base scenario: a file next to the spec, else a file from here, else a bundled scenario name. */
@@ -61,8 +66,8 @@ public final class CampaignCatalogue {
             return file.get();
         }
         return bundled(scenarios, nameOrPath)
-                .orElseThrow(() -> new Unresolved(
-                        "no such scenario file or bundled scenario; bundled: " + String.join(", ", scenarios.names())));
+                .orElseThrow(() -> new Unresolved("no such scenario file or bundled scenario; "
+                        + DidYouMean.hint(nameOrPath, scenarios.names(), "./memtype-lab catalogue")));
     }
 
     /** Why a name resolved to nothing, with the names that would. */

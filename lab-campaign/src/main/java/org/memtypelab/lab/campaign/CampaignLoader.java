@@ -23,7 +23,7 @@ public final class CampaignLoader {
         try {
             source = catalogue.spec(specNameOrPath);
         } catch (CampaignCatalogue.Unresolved e) {
-            return new CampaignLoad.Invalid(new ScenarioError(specNameOrPath, 1, 1, e.getMessage()));
+            return new CampaignLoad.Invalid(ScenarioError.about(specNameOrPath, e.getMessage()));
         }
         return load(catalogue, source);
     }

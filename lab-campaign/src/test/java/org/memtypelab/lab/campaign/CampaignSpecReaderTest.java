@@ -120,7 +120,7 @@ class CampaignSpecReaderTest {
                         "base not found",
                         "2:7",
                         "name: t\nbase: kernel/6-99\n",
-                        "base: 'kernel/6-99': no such scenario file or bundled scenario; bundled: "),
+                        "base: 'kernel/6-99': no such scenario file or bundled scenario; see ./memtype-lab catalogue"),
                 bad(
                         "matrix key is not a key path",
                         "4:3",

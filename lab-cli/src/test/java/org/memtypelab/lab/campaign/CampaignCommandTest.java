@@ -46,7 +46,7 @@ class CampaignCommandTest {
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
-                .contains("no-such-campaign:1:1: no such campaign spec file or bundled campaign; bundled: ")
+                .contains("'no-such-campaign': no such campaign spec file or bundled campaign; bundled: ")
                 .contains("kvm-era-x-self-snoop-x-driver", "thread-options-x-migration");
     }
 

@@ -65,11 +65,10 @@ public final class ScenarioCatalogue {
             return ScenarioLoader.load(path);
         }
         return loadBundled(nameOrPath)
-                .orElseGet(() -> new ScenarioError(
+                .orElseGet(() -> ScenarioError.about(
                         nameOrPath,
-                        1,
-                        1,
-                        "no such scenario file or bundled scenario; " + "bundled: " + String.join(", ", names())));
+                        "no such scenario file or bundled scenario; "
+                                + DidYouMean.hint(nameOrPath, names(), "./memtype-lab catalogue")));
     }
 
     /** The YAML text {@link #resolve} would load, so a run directory can keep the exact scenario it played. */

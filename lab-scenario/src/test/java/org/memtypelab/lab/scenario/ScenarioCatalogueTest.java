@@ -63,12 +63,21 @@ class ScenarioCatalogueTest {
     }
 
     @Test
-    void unknownNameListsTheBundledScenarios() {
-        LoadResult r = catalogue.resolve("no/such-scenario");
+    void anUnknownNameSuggestsTheClosestNamesWithoutAFakePosition() {
+        LoadResult r = catalogue.resolve("thread/option-0-status-qou");
 
         assertThat(r).isInstanceOf(ScenarioError.class);
-        assertThat(((ScenarioError) r).message())
-                .contains("no such scenario file or bundled scenario")
-                .contains("examples/amdgpu-uswc-status-quo");
+        assertThat(r.toString())
+                .isEqualTo("'thread/option-0-status-qou': no such scenario file or bundled scenario; did you mean"
+                        + " thread/option-0-status-quo? (./memtype-lab catalogue lists them all)");
+    }
+
+    @Test
+    void aPartOfANameFindsTheNamesContainingIt() {
+        assertThat(DidYouMean.among("option-5", catalogue.names()))
+                .containsExactly("thread/option-5-dma-buf-memslot", "thread/option-5-dmabuf-slot-guest-type");
+        assertThat(catalogue.resolve("nothing-like-it").toString())
+                .endsWith("see ./memtype-lab catalogue for the names")
+                .doesNotContain("examples/");
     }
 }
