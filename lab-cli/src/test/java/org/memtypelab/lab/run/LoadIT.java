@@ -21,7 +21,7 @@ import org.memtypelab.lab.cli.Main;
 
 /**
  * Hold up under load (the "busy machine" issue): several CLI runs, each its own JVM with its own embedded cluster,
- * and a small faulty campaign with two workers, all at the same time on whatever cores the machine has (2 in CI),
+ * and a small faulty campaign, all started at the same time on whatever cores the machine has (2 in CI),
  * at time factor 1. Every fault-free run completes with the verdict it has alone (its {@code expect}), the faulty
  * one never says consistent where the oracle has a hazard, and the campaign misses nothing and invents nothing.
  */
@@ -36,9 +36,7 @@ class LoadIT {
     /** Fault-free scenarios and the verdict each has when it runs alone (their expect says so too). */
     private static final Map<String, String> FAULT_FREE = Map.of(
             "thread/option-0-status-quo", "hazard",
-            "kernel/6-11-rc-self-snoop", "consistent",
-            "thread/option-1-kvm-mem-dma", "consistent",
-            "kernel/6-16-quirk-on", "hazard");
+            "kernel/6-11-rc-self-snoop", "consistent");
 
     private static final String CAMPAIGN = """
             name: load
@@ -64,7 +62,7 @@ class LoadIT {
         Process late = start(faulty, "run", "faults/late-reply");
         Path spec = Files.writeString(dir.resolve("load.yaml"), CAMPAIGN);
         Path campaign = dir.resolve("campaign");
-        Process camp = start(campaign, "campaign", spec.toString(), "--parallel", "2");
+        Process camp = start(campaign, "campaign", spec.toString(), "--parallel", "1");
 
         List<String> incomplete = new ArrayList<>();
         for (Map.Entry<String, Process> r : runs.entrySet()) {

@@ -100,7 +100,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Problem> problems = problems();
         while (!problems.isEmpty()) {
-            if (System.nanoTime() - deadline > 0) {
+            // a node that was downed while the cluster formed never comes back: waiting longer cannot help
+            boolean stopped = live.values().stream()
+                    .anyMatch(
+                            sys -> sys.getWhenTerminated().toCompletableFuture().isDone());
+            if (stopped || System.nanoTime() - deadline > 0) {
                 throw new ClusterFormationException(describe(timeout, problems));
             }
             LockSupport.parkNanos(POLL.toNanos());

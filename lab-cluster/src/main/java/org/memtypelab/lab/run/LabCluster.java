@@ -2,6 +2,7 @@ package org.memtypelab.lab.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,10 +36,33 @@ public interface LabCluster extends AutoCloseable {
     @Override
     void close();
 
+    /** How often an embedded cluster is formed afresh when nodes were downed while it formed (a busy machine). */
+    int FORMATION_ATTEMPTS = 3;
+
+    /**
+     * Forms an embedded cluster; on a machine so busy that the failure detector downed nodes while it formed, starts
+     * a fresh one, up to {@link #FORMATION_ATTEMPTS} times.
+     */
+    private static EmbeddedCluster formEmbedded() {
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            EmbeddedCluster cluster = EmbeddedCluster.start(ROLES, NodeGuardians.counting());
+            try {
+                return cluster.awaitUp(FORMATION_TIMEOUT);
+            } catch (ClusterFormationException e) {
+                cluster.close();
+                failures.add(e.getMessage());
+                if (attempt == FORMATION_ATTEMPTS) {
+                    throw new ClusterFormationException(
+                            FORMATION_ATTEMPTS + " attempts failed: " + String.join("; then ", failures));
+                }
+            }
+        }
+    }
+
     /** All roles as ActorSystems in this JVM over loopback Artery, ports 0. */
     static LabCluster embedded() {
-        EmbeddedCluster cluster =
-                EmbeddedCluster.start(ROLES, NodeGuardians.counting()).awaitUp(FORMATION_TIMEOUT);
+        EmbeddedCluster cluster = formEmbedded();
         return new LabCluster() {
             @Override
             public ActorSystem<?> conductor() {

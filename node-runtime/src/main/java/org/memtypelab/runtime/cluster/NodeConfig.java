@@ -21,8 +21,7 @@ public final class NodeConfig {
     /** The cluster's time bounds that scale with {@link TimeFactor}. */
     static final java.util.List<String> SCALED = java.util.List.of(
             "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
-            "pekko.cluster.split-brain-resolver.stable-after",
-            "pekko.cluster.split-brain-resolver.down-all-when-unstable");
+            "pekko.cluster.split-brain-resolver.stable-after");
 
     private final NodeRole role;
     private final int port;
