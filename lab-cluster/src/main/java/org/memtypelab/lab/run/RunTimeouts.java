@@ -2,6 +2,7 @@ package org.memtypelab.lab.run;
 
 import java.time.Duration;
 import org.memtypelab.lab.scenario.Step;
+import org.memtypelab.runtime.cluster.TimeFactor;
 
 /** How long a conductor's run waits for what: {@link Conductor}'s constants, shorter in tests. */
 record RunTimeouts(
@@ -15,16 +16,12 @@ record RunTimeouts(
     /** Every bound times {@code factor}; the count of attempts stays. */
     RunTimeouts scaled(double factor) {
         return new RunTimeouts(
-                scale(attempt, factor),
+                TimeFactor.scale(attempt, factor),
                 attempts,
-                scale(control, factor),
-                scale(discovery, factor),
-                scale(report, factor),
+                TimeFactor.scale(control, factor),
+                TimeFactor.scale(discovery, factor),
+                TimeFactor.scale(report, factor),
                 monitorPause);
-    }
-
-    private static Duration scale(Duration d, double factor) {
-        return Duration.ofNanos(Math.round(d.toNanos() * factor));
     }
 
     /** How often the monitor is asked to reset: it may still be starting, for up to {@link #discovery}. */

@@ -44,7 +44,8 @@ public final class TimeFactor {
         return scale(d, current());
     }
 
-    static Duration scale(Duration d, double factor) {
+    /** {@code d} scaled by {@code factor}. */
+    public static Duration scale(Duration d, double factor) {
         return Duration.ofNanos(Math.round(d.toNanos() * factor));
     }
 
