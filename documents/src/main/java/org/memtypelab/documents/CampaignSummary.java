@@ -58,8 +58,11 @@ public record CampaignSummary(
             double partitions,
             @JsonProperty("runs_per_cell") int runsPerCell) {}
 
-    /** Workers whose cluster formed, clusters replaced after runs kept failing on them, and why. */
-    public record ClustersEntry(int formed, int restarts, List<String> errors) {
+    /**
+     * Workers whose cluster formed, clusters replaced after runs kept failing on them, fault-free probe runs played to
+     * check a cluster after a streak of incomplete runs, and why clusters were replaced.
+     */
+    public record ClustersEntry(int formed, int restarts, int probes, List<String> errors) {
         public ClustersEntry {
             errors = errors == null ? List.of() : List.copyOf(errors);
         }

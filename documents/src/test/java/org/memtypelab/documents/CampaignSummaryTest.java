@@ -72,7 +72,7 @@ class CampaignSummaryTest {
                         + "\"spec\":\"s.yaml\",\"base\":\"b\",\"seed\":7,\"nodes\":\"embedded\",\"parallel\":2,"
                         + "\"faults\":{\"messages\":0.05,\"kills\":0.5,\"partitions\":0.0,\"runs_per_cell\":3},"
                         + "\"complete\":false,\"interrupted\":true,\"runs_planned\":8,\"runs_done\":0,\"wall_ms\":12,"
-                        + "\"clusters\":{\"formed\":1,\"restarts\":0,\"errors\":[\"x\"]},"
+                        + "\"clusters\":{\"formed\":1,\"restarts\":0,\"probes\":0,\"errors\":[\"x\"]},"
                         + "\"totals\":{\"cells\":2,\"cells_run\":1,\"cells_skipped\":1,\"runs\":0,"
                         + "\"verdicts\":{\"consistent\":0,\"benign-alias\":0,\"unknown\":0,\"hazard\":0},\"missed\":0,"
                         + "\"false\":0,\"exit3\":0,\"diverged\":0,\"truth_mismatches\":0,\"cells_failed\":0},"

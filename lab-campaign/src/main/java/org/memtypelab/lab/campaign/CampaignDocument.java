@@ -42,7 +42,8 @@ public final class CampaignDocument {
                 r.runsPlanned(),
                 r.runsDone(),
                 r.wallMillis(),
-                new CampaignSummary.ClustersEntry(r.clustersFormed(), r.clusterRestarts(), r.clusterErrors()),
+                new CampaignSummary.ClustersEntry(
+                        r.clustersFormed(), r.clusterRestarts(), r.clusterProbes(), r.clusterErrors()),
                 totals(r),
                 cells,
                 r.exitCode());

@@ -9,6 +9,7 @@ import java.util.List;
  * @param clustersFormed workers whose cluster formed; 0 means nothing could run (exit 3)
  * @param clusterErrors why clusters did not form or were replaced
  * @param clusterRestarts clusters replaced after runs kept failing on them
+ * @param clusterProbes fault-free probe runs played to check a cluster after a streak of incomplete runs
  */
 public record CampaignResult(
         Campaign campaign,
@@ -19,6 +20,7 @@ public record CampaignResult(
         int clustersFormed,
         List<String> clusterErrors,
         int clusterRestarts,
+        int clusterProbes,
         long wallMillis) {
 
     /** Exit code 0: nothing missed, nothing false. */

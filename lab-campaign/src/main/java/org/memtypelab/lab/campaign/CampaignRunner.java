@@ -26,7 +26,10 @@ import org.memtypelab.protocol.NodeRole;
  */
 public final class CampaignRunner {
 
-    /** Replace a worker's cluster after this many incomplete runs in a row on it. */
+    /**
+     * After this many incomplete runs in a row a worker plays a fault-free probe run; only if that does not complete
+     * either is its cluster replaced (faults alone end runs incomplete, so a streak proves nothing by itself).
+     */
     static final int REPLACE_AFTER_INCOMPLETE = 3;
     /** Plays of an oracle run before its cell is given up as not comparable. */
     static final int ORACLE_ATTEMPTS = 3;
@@ -43,6 +46,7 @@ public final class CampaignRunner {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger formed = new AtomicInteger();
     private final AtomicInteger restarts = new AtomicInteger();
+    private final AtomicInteger probes = new AtomicInteger();
     private final List<String> clusterErrors = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> workers = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -122,6 +126,7 @@ public final class CampaignRunner {
                 formed.get(),
                 List.copyOf(clusterErrors),
                 restarts.get(),
+                probes.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
@@ -179,7 +184,7 @@ public final class CampaignRunner {
                 if (stopped) {
                     return r;
                 }
-                repair(r);
+                repair(r, t.cell());
                 if (r.oracle() && !r.complete() && attempt < ORACLE_ATTEMPTS && cluster != null) {
                     keepAside(r, attempt);
                 } else {
@@ -198,8 +203,11 @@ public final class CampaignRunner {
             }
         }
 
-        /** Restarts what the run left down; replaces the cluster if that fails, it fell apart, or runs keep failing. */
-        private void repair(RunRecord r) {
+        /**
+         * Restarts what the run left down; replaces the cluster if that fails, it fell apart, or runs keep failing and a
+         * fault-free probe run of the same cell does not complete either.
+         */
+        private void repair(RunRecord r, Cell.Playable cell) {
             failedInARow = r.complete() ? 0 : failedInARow + 1;
             String broken = restore(r.nodesLost());
             if (broken.isEmpty()
@@ -210,7 +218,14 @@ public final class CampaignRunner {
                 broken = "the conductor's ActorSystem terminated (downed by the cluster?)";
             }
             if (broken.isEmpty() && failedInARow >= REPLACE_AFTER_INCOMPLETE) {
-                broken = failedInARow + " incomplete runs in a row (last: " + r.incomplete() + ")";
+                probes.incrementAndGet();
+                String probe = Runs.probe(conductor, cell);
+                if (probe.isEmpty()) {
+                    failedInARow = 0;
+                } else {
+                    broken = failedInARow + " incomplete runs in a row (last: " + r.incomplete()
+                            + ") and a fault-free probe run did not complete either (" + probe + ")";
+                }
             }
             if (broken.isEmpty()) {
                 return;

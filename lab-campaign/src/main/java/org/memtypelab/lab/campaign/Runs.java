@@ -75,6 +75,37 @@ final class Runs {
         return RunRecord.of(cell.index(), run, seed, rel, outcome, result.truth());
     }
 
+    /**
+     * Plays {@code cell}'s scenario without faults into a temporary directory that is deleted afterwards, to ask
+     * whether the cluster still works: empty when the run completed, else why it did not. Nothing of it is recorded.
+     */
+    static String probe(Conductor conductor, Cell.Playable cell) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("memtype-lab-probe");
+            RunOutcome outcome =
+                    play(conductor, cell.scenario(), cell.scenario().seed(), dir, "probe", FaultPlan.NONE);
+            return outcome.incomplete();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a directory for a probe run", e);
+        } catch (RuntimeException e) {
+            return "the conductor failed: " + e.getMessage();
+        } finally {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing a campaign for
+        }
+    }
+
     /** A fault plan in the scenario file's {@code faults} form, with step numbers. */
     static List<RunResult.PlannedFault> describe(FaultPlan plan) {
         List<RunResult.PlannedFault> out = new ArrayList<>();

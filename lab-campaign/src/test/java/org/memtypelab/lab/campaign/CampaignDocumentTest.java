@@ -47,7 +47,7 @@ class CampaignDocumentTest {
         List<CellResult> cells = new ArrayList<>();
         cells.add(new CellResult(CAMPAIGN.cells().get(0), Optional.of(oracle), runs));
         cells.add(new CellResult(CAMPAIGN.cells().get(1), Optional.empty(), List.of()));
-        return new CampaignResult(CAMPAIGN, cells, interrupted, 2, "embedded", 2, List.of(), 0, 4321);
+        return new CampaignResult(CAMPAIGN, cells, interrupted, 2, "embedded", 2, List.of(), 0, 0, 4321);
     }
 
     @Test
@@ -169,6 +169,7 @@ class CampaignDocumentTest {
                 "embedded",
                 1,
                 List.of(),
+                0,
                 0,
                 10);
 

@@ -135,6 +135,25 @@ class CampaignEndToEndTest {
         assertThat(r.exitCode()).isZero();
     }
 
+    /**
+     * Faults alone can end every run incomplete: that is a result, not a broken cluster. A streak of them makes the
+     * worker play a fault-free probe run, which completes, so the cluster is kept.
+     */
+    @Test
+    void incompleteFaultyRunsAloneDoNotReplaceAHealthyCluster(@TempDir Path dir) {
+        Campaign campaign = Specs.ready(TINY.replace("[true, false]", "[true]")
+                .replace("{runs-per-cell: 3}", "{random: {messages: 1}, runs-per-cell: 3}"));
+
+        CampaignResult r = new CampaignRunner(campaign, dir, 1, CampaignEndToEndTest::shared, Progress.NONE).run();
+
+        CellResult cell = r.cells().get(0);
+        assertThat(cell.oracle().orElseThrow().complete()).isTrue();
+        assertThat(cell.exit3()).as("every faulty run loses all its messages").isEqualTo(3);
+        assertThat(r.clusterProbes()).isEqualTo(1);
+        assertThat(r.clusterRestarts()).isZero();
+        assertThat(r.clusterErrors()).isEmpty();
+    }
+
     /** The verify-sized campaign: 50 seeded faulty runs with message faults, kills and partitions. */
     @Test
     void fiftyFaultyRunsNeverMissOrInventAHazard(@TempDir Path dir) {

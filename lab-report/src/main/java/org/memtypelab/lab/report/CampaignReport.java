@@ -78,7 +78,7 @@ final class CampaignReport {
         }
         h.text(", " + c.wallMs() / 1000.0 + " s").close("dd");
         CampaignSummary.ClustersEntry cl =
-                c.clusters() == null ? new CampaignSummary.ClustersEntry(0, 0, List.of()) : c.clusters();
+                c.clusters() == null ? new CampaignSummary.ClustersEntry(0, 0, 0, List.of()) : c.clusters();
         h.fact(
                 "clusters",
                 cl.formed() + " formed, " + cl.restarts() + " restarts"
