@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.memtypelab.documents.Documents;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.cluster.ClusterFormationException;
+import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.lab.run.RunOutcome;
@@ -77,8 +78,16 @@ final class RunCommand implements Callable<Integer> {
                 ScenarioCatalogue.bundled().text(scenario).orElseThrow());
         RunOutcome run;
         String mode = nodes.name().toLowerCase(java.util.Locale.ROOT);
-        try (LabCluster cluster = nodes == Nodes.EMBEDDED ? LabCluster.embedded() : LabCluster.processes(dir)) {
-            run = new Conductor(cluster).run(s, runSeed, dir, s.name() + "@" + runSeed);
+        PrintWriter err = spec.commandLine().getErr();
+        if (nodes == Nodes.PROCESSES) {
+            err.println("memtype-lab: starting one JVM per node and forming their cluster (node logs in " + dir + ")");
+            err.flush();
+        }
+        Waits waits = new Waits();
+        try (WaitNotes notes = WaitNotes.watch(waits, err);
+                LabCluster cluster =
+                        nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(dir, waits)) {
+            run = new Conductor(cluster, waits).run(s, runSeed, dir, s.name() + "@" + runSeed);
         } catch (ClusterFormationException e) {
             run = RunOutcome.failedToStart("the cluster did not form: " + e.getMessage());
         }

@@ -48,7 +48,8 @@ public final class ProcessCluster implements AutoCloseable {
             List<String> mainArgs,
             Path logDir,
             Duration readyTimeout,
-            Duration stopGrace) {}
+            Duration stopGrace,
+            Waits waits) {}
 
     private ProcessCluster(Launch settings) {
         this.settings = settings;
@@ -161,11 +162,16 @@ public final class ProcessCluster implements AutoCloseable {
         }
         long deadline = started + settings.readyTimeout().toNanos();
         List<String> failures = new ArrayList<>();
+        int ready = 0;
         for (NodeProcess node : nodes.values()) {
+            settings.waits()
+                    .on(nodes.size() + " node JVMs to start and join (" + ready + " ready; next: "
+                            + node.role().label() + ", log " + node.log() + ")");
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Optional<String> ready = node.awaitLine(l -> l.startsWith(NodeProcessMain.READY + " "), left);
-            if (ready.isPresent()) {
-                addresses.put(node.role(), ready.get().split(" ")[2]);
+            Optional<String> line = node.awaitLine(l -> l.startsWith(NodeProcessMain.READY + " "), left);
+            if (line.isPresent()) {
+                ready++;
+                addresses.put(node.role(), line.get().split(" ")[2]);
             } else {
                 failures.add(node.describeFailure());
             }
@@ -230,6 +236,7 @@ public final class ProcessCluster implements AutoCloseable {
         private Path logDir;
         private Duration readyTimeout = Duration.ofSeconds(60);
         private Duration stopGrace = Duration.ofSeconds(5);
+        private Waits waits = new Waits();
 
         private Builder() {}
 
@@ -265,6 +272,12 @@ public final class ProcessCluster implements AutoCloseable {
         }
 
         /** How long {@link ProcessCluster#close()} waits after SIGTERM before SIGKILL (default 5 s). */
+        /** Where the launch says what it waits for (default: nowhere anyone reads). */
+        public Builder waits(Waits waits) {
+            this.waits = waits;
+            return this;
+        }
+
         public Builder stopGrace(Duration grace) {
             this.stopGrace = grace;
             return this;
@@ -286,7 +299,7 @@ public final class ProcessCluster implements AutoCloseable {
                 throw new UncheckedIOException("cannot create log directory " + logs, e);
             }
             ProcessCluster cluster = new ProcessCluster(
-                    new Launch(java, classpath, jvmOptions, mainClass, mainArgs, logs, readyTimeout, stopGrace));
+                    new Launch(java, classpath, jvmOptions, mainClass, mainArgs, logs, readyTimeout, stopGrace, waits));
             try {
                 cluster.launchAll(List.copyOf(roles));
             } catch (RuntimeException | Error e) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.memtypelab.core.migration.MigrationOutcome;
+import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;
@@ -52,12 +53,24 @@ public final class Conductor {
     private final ActorSystem<?> system;
     private final ActorRef<MonitorProtocol.Command> monitor;
     private final RunTimeouts timeouts;
+    private final Waits waits;
 
     public Conductor(LabCluster cluster) {
-        this(cluster, NodeGuardians.monitor(cluster.conductor()), TIMEOUTS);
+        this(cluster, new Waits());
+    }
+
+    /** A conductor that says in {@code waits} what its runs wait for. */
+    public Conductor(LabCluster cluster, Waits waits) {
+        this(cluster, NodeGuardians.monitor(cluster.conductor()), TIMEOUTS, waits);
     }
 
     Conductor(LabCluster cluster, ActorRef<MonitorProtocol.Command> monitor, RunTimeouts timeouts) {
+        this(cluster, monitor, timeouts, new Waits());
+    }
+
+    private Conductor(
+            LabCluster cluster, ActorRef<MonitorProtocol.Command> monitor, RunTimeouts timeouts, Waits waits) {
+        this.waits = waits;
         this.cluster = cluster;
         this.system = cluster.conductor();
         this.monitor = monitor;
@@ -82,6 +95,7 @@ public final class Conductor {
                             new ConductorRun.Play(scenario, seed, dir, runId, plan),
                             timeouts,
                             start,
+                            waits,
                             result),
                     "conductor-run-" + RUNS.incrementAndGet(),
                     NodeDispatcher.PROPS);

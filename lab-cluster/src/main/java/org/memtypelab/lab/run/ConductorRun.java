@@ -37,6 +37,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.migration.MigrationOutcome;
+import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.Step;
 import org.memtypelab.protocol.NodeRole;
@@ -127,9 +128,10 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             Play play,
             RunTimeouts timeouts,
             long startNanos,
+            Waits waits,
             CompletableFuture<RunOutcome> result) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(
-                timers -> new ConductorRun(ctx, timers, cluster, monitor, play, timeouts, startNanos, result)));
+                timers -> new ConductorRun(ctx, timers, cluster, monitor, play, timeouts, startNanos, waits, result)));
     }
 
     private final TimerScheduler<Command> timers;
@@ -138,6 +140,9 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private final Play play;
     private final RunTimeouts t;
     private final long startNanos;
+    /** What the run waits for now, for the console. */
+    private final Waits waits;
+
     private final CompletableFuture<RunOutcome> result;
     private final Executor blocking;
     private final NodeJournal journal;
@@ -169,8 +174,10 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             Play play,
             RunTimeouts timeouts,
             long startNanos,
+            Waits waits,
             CompletableFuture<RunOutcome> result) {
         super(ctx);
+        this.waits = waits;
         this.timers = timers;
         this.cluster = cluster;
         this.monitor = monitor;
@@ -264,6 +271,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     /** Asks the monitor singleton to reset; it may still be starting on the oldest monitor node, so asks again. */
     private void resetMonitor(int attempt) {
+        waits.on("the coherency monitor to accept the run (attempt " + attempt + ")");
         getContext()
                 .ask(
                         StepDone.class,
@@ -298,6 +306,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             halt("step " + n + " (" + c.what() + ") needs " + c.role().label() + ", which is down");
             return;
         }
+        waits.on(c.role().label() + " to answer step " + n + " (" + c.what() + ")");
         Outgoing command =
                 new Outgoing(ref(c.role()), c.role().label(), c.message().apply(stepAnswers));
         apply(attempts.start(
@@ -348,15 +357,18 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
                     marks.add(m);
                     next.run();
                 }),
-                () -> getContext()
-                        .ask(
-                                MonitorProtocol.MonitorReport.class,
-                                monitor,
-                                t.report(),
-                                r -> new MonitorProtocol.Report(play.runId(), coherence, marks, r),
-                                (report, failure) -> report != null
-                                        ? new Resume(() -> reported(report))
-                                        : new Halt("monitor report got no answer: " + failure.getMessage())));
+                () -> {
+                    waits.on("the coherency monitor's report");
+                    getContext()
+                            .ask(
+                                    MonitorProtocol.MonitorReport.class,
+                                    monitor,
+                                    t.report(),
+                                    r -> new MonitorProtocol.Report(play.runId(), coherence, marks, r),
+                                    (report, failure) -> report != null
+                                            ? new Resume(() -> reported(report))
+                                            : new Halt("monitor report got no answer: " + failure.getMessage()));
+                });
     }
 
     private void reported(MonitorProtocol.MonitorReport report) {
@@ -403,16 +415,19 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             then.run();
             return;
         }
-        Runnable crash = () -> offActor(
-                () -> {
-                    cluster.kill(role);
-                    return role;
-                },
-                killed -> {
-                    down.add(role);
-                    journal.decided(n, role.label() + " killed");
-                    then.run();
-                });
+        Runnable crash = () -> {
+            waits.on(role.label() + " to be killed");
+            offActor(
+                    () -> {
+                        cluster.kill(role);
+                        return role;
+                    },
+                    killed -> {
+                        down.add(role);
+                        journal.decided(n, role.label() + " killed");
+                        then.run();
+                    });
+        };
         if (Conductor.NODES.contains(role)) {
             // what the monitor must have heard from this incarnation; its events die with it
             control(role, NodeMark.class, NodeCommand.GetMark::new, "mark before kill", m -> {
@@ -426,36 +441,40 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     /** A new incarnation joins; it starts empty (a new process keeps nothing), the others learn its address. */
     private void restart(NodeRole role, int n, Runnable then) {
-        Runnable start = () -> offActor(() -> cluster.restart(role), address -> {
-            down.remove(role);
-            journal.decided(n, role.label() + " restarted as a new incarnation"); // no address: it differs per run
-            if (!Conductor.NODES.contains(role)) {
-                then.run(); // the monitor singleton comes back by itself; it will ask every node to resend
-                return;
-            }
-            awaitListed(List.of(role), address, () -> {
-                setup = new RunSetup(
-                        setup.runId(),
-                        setup.seed(),
-                        setup.platform(),
-                        setup.qemu(),
-                        setup.policy(),
-                        setup.traceDir(),
-                        peers());
-                List<NodeRole> others = live().stream().filter(o -> o != role).toList();
-                setUp(
-                        role,
-                        () -> inSequence(
-                                others,
-                                (other, next) -> control(
-                                        other,
-                                        StepDone.class,
-                                        r -> new NodeCommand.NewPeers(setup.peers(), r),
-                                        "new peers",
-                                        d -> next.run()),
-                                then));
+        Runnable start = () -> {
+            waits.on("a new incarnation of " + role.label() + " to join the cluster");
+            offActor(() -> cluster.restart(role), address -> {
+                down.remove(role);
+                journal.decided(n, role.label() + " restarted as a new incarnation"); // no address: it differs per run
+                if (!Conductor.NODES.contains(role)) {
+                    then.run(); // the monitor singleton comes back by itself; it will ask every node to resend
+                    return;
+                }
+                awaitListed(List.of(role), address, () -> {
+                    setup = new RunSetup(
+                            setup.runId(),
+                            setup.seed(),
+                            setup.platform(),
+                            setup.qemu(),
+                            setup.policy(),
+                            setup.traceDir(),
+                            peers());
+                    List<NodeRole> others =
+                            live().stream().filter(o -> o != role).toList();
+                    setUp(
+                            role,
+                            () -> inSequence(
+                                    others,
+                                    (other, next) -> control(
+                                            other,
+                                            StepDone.class,
+                                            r -> new NodeCommand.NewPeers(setup.peers(), r),
+                                            "new peers",
+                                            d -> next.run()),
+                                    then));
+                });
             });
-        });
+        };
         if (down.contains(role)) {
             start.run();
         } else {
@@ -467,6 +486,9 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     private void awaitListed(List<NodeRole> roles, String address, Runnable then) {
         waiting = new Waiting(roles, address, then);
+        waits.on("the Receptionist to list "
+                + String.join(", ", roles.stream().map(NodeRole::label).toList())
+                + (address.isEmpty() ? "" : " at " + address));
         timers.startSingleTimer(DISCOVERY_TIMER, Discovery.TIMED_OUT, t.discovery());
         proceedIfListed();
     }
@@ -512,6 +534,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private <R> void control(
             NodeRole role, Class<R> type, Function<ActorRef<R>, Object> msg, String what, Consumer<R> then) {
         String asked = what + " " + role.label();
+        waits.on(role.label() + " to answer " + what);
         long id = ++controlIds;
         pendingControls.add(id);
         Duration patience = t.control().multipliedBy(CONTROL_PATIENCE);
@@ -618,6 +641,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (!finished) {
             finished = true;
+            waits.off();
             try {
                 journal.close();
             } finally {

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.EmbeddedCluster;
 import org.memtypelab.lab.cluster.ProcessCluster;
+import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.protocol.NodeRole;
 import org.memtypelab.runtime.cluster.NodeConfig;
 import org.memtypelab.runtime.cluster.TimeFactor;
@@ -43,9 +44,11 @@ public interface LabCluster extends AutoCloseable {
      * Forms an embedded cluster; on a machine so busy that the failure detector downed nodes while it formed, starts
      * a fresh one, up to {@link #FORMATION_ATTEMPTS} times.
      */
-    private static EmbeddedCluster formEmbedded() {
+    private static EmbeddedCluster formEmbedded(Waits waits) {
         List<String> failures = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
+            waits.on("the " + ROLES.size() + " ActorSystems of the cluster to be Up"
+                    + (attempt > 1 ? " (attempt " + attempt + " of " + FORMATION_ATTEMPTS + ")" : ""));
             EmbeddedCluster cluster = EmbeddedCluster.start(ROLES, NodeGuardians.counting());
             try {
                 return cluster.awaitUp(FORMATION_TIMEOUT);
@@ -62,7 +65,17 @@ public interface LabCluster extends AutoCloseable {
 
     /** All roles as ActorSystems in this JVM over loopback Artery, ports 0. */
     static LabCluster embedded() {
-        EmbeddedCluster cluster = formEmbedded();
+        return embedded(new Waits());
+    }
+
+    /** {@link #embedded()}, saying in {@code waits} what the formation waits for. */
+    static LabCluster embedded(Waits waits) {
+        EmbeddedCluster cluster;
+        try {
+            cluster = formEmbedded(waits);
+        } finally {
+            waits.off();
+        }
         return new LabCluster() {
             @Override
             public ActorSystem<?> conductor() {
@@ -96,11 +109,22 @@ public interface LabCluster extends AutoCloseable {
 
     /** One JVM per node role ({@code memtype-lab node ROLE}); the conductor joins from this JVM. */
     static LabCluster processes(Path logDir) {
+        return processes(logDir, new Waits());
+    }
+
+    /** {@link #processes(Path)}, saying in {@code waits} what the formation waits for. */
+    static LabCluster processes(Path logDir, Waits waits) {
         List<NodeRole> nodes =
                 ROLES.stream().filter(r -> r != NodeRole.CONDUCTOR).toList();
-        ProcessCluster cluster = ProcessCluster.builder().logDir(logDir).start(nodes);
+        ProcessCluster cluster;
+        try {
+            cluster = ProcessCluster.builder().logDir(logDir).waits(waits).start(nodes);
+        } finally {
+            waits.off();
+        }
         ActorSystem<Void> conductor = null;
         try {
+            waits.on("the conductor to join the node JVMs' cluster");
             conductor = ActorSystem.create(
                     NodeGuardians.guardian(NodeRole.CONDUCTOR, 1),
                     NodeConfig.systemName(),
@@ -108,7 +132,9 @@ public interface LabCluster extends AutoCloseable {
                             .withSeedNodes(List.of(cluster.seed()))
                             .toConfig());
             awaitUp(conductor);
+            waits.off();
         } catch (RuntimeException e) {
+            waits.off();
             if (conductor != null) {
                 conductor.terminate();
             }
