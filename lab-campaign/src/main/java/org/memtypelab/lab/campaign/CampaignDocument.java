@@ -16,7 +16,7 @@ public final class CampaignDocument {
     private CampaignDocument() {}
 
     /** The directory of a cell's runs, relative to the campaign directory. */
-    static String cellDir(Cell c) {
+    public static String cellDir(Cell c) {
         return "runs/" + c.id();
     }
 

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.memtypelab.documents.CampaignFiles;
+import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.protocol.NodeRole;
@@ -77,12 +79,68 @@ public final class CampaignRunner {
         }
     }
 
+    /**
+     * Takes the runs an interrupted earlier invocation finished in this directory (their result.json) as done, and
+     * clears the directories of runs it left half-played; {@link #run} then plays only the rest. Call before
+     * {@link #run}; returns how many runs were already done.
+     */
+    public int resume() {
+        List<Task> pending = new ArrayList<>();
+        int done = 0;
+        for (Task t : tasks) {
+            String rel = CampaignDocument.cellDir(t.cell()) + "/"
+                    + Runs.name(t.run(), campaign.spec().faults().runsPerCell());
+            Path runDir = dir.resolve(rel);
+            Path result = runDir.resolve("result.json");
+            if (Files.isRegularFile(result)) {
+                try {
+                    RunResult r = Documents.JSON.readValue(result.toFile(), RunResult.class);
+                    tally.add(RunRecord.fromResult(t.cell().index(), t.run(), rel, r));
+                    done++;
+                    continue;
+                } catch (IOException e) {
+                    // unreadable (cut off while written): play it again
+                }
+            }
+            if (Files.exists(runDir)) {
+                Runs.deleteTree(runDir); // traces append: a half-played run must not mix with its replay
+            }
+            pending.add(t);
+        }
+        tasks.clear();
+        tasks.addAll(pending);
+        return done;
+    }
+
+    /**
+     * Why {@code campaign} is not the campaign started in {@code dir}: a cell whose scenario differs from the one
+     * written there (the spec or its base changed); empty when they are the same.
+     */
+    public static String differences(Campaign campaign, Path dir) {
+        for (Cell.Playable c : campaign.playable()) {
+            Path written = dir.resolve(CampaignDocument.cellDir(c)).resolve("scenario.yaml");
+            try {
+                if (!Files.isRegularFile(written)) {
+                    return "it has no cell " + c.id() + ": it was started from another spec";
+                }
+                if (!Files.readString(written, StandardCharsets.UTF_8).equals(c.yaml())) {
+                    return "cell " + c.id() + " is not the scenario it was started with (the spec or its base"
+                            + " changed since); start a new campaign instead";
+                }
+            } catch (IOException e) {
+                return "cannot read " + written + ": " + e.getMessage();
+            }
+        }
+        return "";
+    }
+
     /** Plays every run (or until {@link #stop}), writes campaign.json, and returns the result. */
     public CampaignResult run() {
         startNanos = System.nanoTime();
         try {
             writeCellScenarios();
-            progress.update(0, tasks.size(), counts(tally.counters()));
+            Tally.Counters before = tally.counters();
+            progress.update(before.done(), before.total(), counts(before));
             int n = Math.min(parallel, Math.max(1, tasks.size()));
             synchronized (workers) {
                 for (int i = 0; i < n; i++) {

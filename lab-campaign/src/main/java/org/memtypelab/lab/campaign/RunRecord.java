@@ -68,6 +68,29 @@ public record RunRecord(
                 truth == null ? Set.of() : ids(truth.falseAlarms()));
     }
 
+    /** The record of a run an earlier, interrupted invocation finished, read back from its result.json. */
+    static RunRecord fromResult(int cell, int run, String dir, RunResult r) {
+        String incomplete = r.complete()
+                ? ""
+                : (r.incomplete() == null || r.incomplete().isEmpty() ? "the monitor gave no report" : r.incomplete());
+        return new RunRecord(
+                cell,
+                run,
+                r.seed(),
+                dir,
+                Verdict.parse(r.verdict()).orElse(Verdict.UNKNOWN),
+                ids(r.hazards()),
+                incomplete,
+                r.wallMs(),
+                r.nodesLost() == null ? List.of() : r.nodesLost(),
+                r.steps().stream()
+                        .map(st ->
+                                st.errno() == null || st.errno().isEmpty() ? (st.ok() ? "ok" : "failed") : st.errno())
+                        .toList(),
+                r.truth() == null ? Set.of() : ids(r.truth().missed()),
+                r.truth() == null ? Set.of() : ids(r.truth().falseAlarms()));
+    }
+
     private static Set<HazardId> ids(Collection<RunResult.HazardEntry> hazards) {
         Set<HazardId> out = new TreeSet<>();
         hazards.forEach(h -> out.add(new HazardId(h.buffer(), h.between(), h.kind())));

@@ -92,17 +92,23 @@ final class Runs {
             return "the conductor failed: " + e.getMessage();
         } finally {
             if (dir != null) {
-                deleteTree(dir);
+                try {
+                    deleteTree(dir);
+                } catch (UncheckedIOException e) {
+                    // a leftover temporary directory is not worth failing a campaign for
+                }
             }
         }
     }
 
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
+    /** Deletes {@code root} and everything under it. */
+    static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         } catch (IOException e) {
-            // a leftover temporary directory is not worth failing a campaign for
+            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 

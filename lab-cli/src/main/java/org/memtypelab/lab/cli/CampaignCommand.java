@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.memtypelab.documents.CampaignFiles;
+import org.memtypelab.documents.CampaignSummary;
 import org.memtypelab.lab.campaign.Campaign;
 import org.memtypelab.lab.campaign.CampaignLoad;
 import org.memtypelab.lab.campaign.CampaignLoader;
@@ -43,8 +45,22 @@ final class CampaignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "A campaign spec file, or a bundled campaign name.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SPEC",
+            description =
+                    "A campaign spec file, or a bundled campaign name (with --resume: the one it was started with).")
     String specFile;
+
+    @Option(
+            names = "--resume",
+            paramLabel = "DIR",
+            description = "Continue the interrupted campaign in DIR: keep its finished runs, play the rest.")
+    Path resume;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the cells as JUnit XML to FILE.")
+    Path junit;
 
     @Option(
             names = "--out",
@@ -68,14 +84,54 @@ final class CampaignCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_BAD_INPUT;
         }
-        CampaignLoad loaded = CampaignLoader.load(specFile);
+        if (resume != null && out != null) {
+            return bad(err, "--resume DIR continues in DIR; --out cannot go with it");
+        }
+        if (resume == null && specFile == null) {
+            return bad(err, "give a campaign spec (a file or a bundled name), or --resume DIR");
+        }
+        String source = specFile;
+        if (resume != null) {
+            if (!Files.isRegularFile(resume.resolve(CampaignFiles.FILE))) {
+                return bad(
+                        err,
+                        "--resume " + resume + ": no " + CampaignFiles.FILE + " there, so no campaign to continue");
+            }
+            if (source == null) {
+                try {
+                    CampaignSummary started = CampaignFiles.read(resume);
+                    source = started == null ? null : started.spec();
+                } catch (java.io.UncheckedIOException e) {
+                    source = null;
+                }
+                if (source == null) {
+                    return bad(
+                            err,
+                            "--resume " + resume + ": its " + CampaignFiles.FILE
+                                    + " does not say which spec it ran; name it: campaign SPEC --resume " + resume);
+                }
+            }
+        }
+        CampaignLoad loaded = CampaignLoader.load(source);
         if (loaded instanceof CampaignLoad.Invalid invalid) {
             err.println(invalid.error());
+            if (resume != null && specFile == null) {
+                err.println("memtype-lab campaign: the spec " + resume + " was started with is not found from here;"
+                        + " name it: campaign SPEC --resume " + resume);
+            }
             err.flush();
             return Main.EXIT_BAD_INPUT;
         }
         Campaign campaign = ((CampaignLoad.Ready) loaded).campaign();
-        Path dir = out != null ? out : defaultDir(campaign.spec().name());
+        if (resume != null) {
+            String changed = CampaignRunner.differences(campaign, resume);
+            if (!changed.isEmpty()) {
+                return bad(err, "--resume " + resume + ": " + changed);
+            }
+        }
+        Path dir = resume != null
+                ? resume
+                : out != null ? out : defaultDir(campaign.spec().name());
         Files.createDirectories(dir);
         ClusterLog.into(dir);
         int total = campaign.playable().size() * campaign.runsPerCell();
@@ -88,6 +144,12 @@ final class CampaignCommand implements Callable<Integer> {
         CampaignResult result;
         try (Progress progress = ConsoleProgress.start(campaign.spec().name(), total, System.err)) {
             CampaignRunner runner = new CampaignRunner(campaign, dir, workers, LabCluster::embedded, progress);
+            if (resume != null) {
+                int done = runner.resume();
+                err.println("memtype-lab campaign: resuming " + dir + ": " + done + " of " + total
+                        + " runs were finished, " + (total - done) + " to play");
+                err.flush();
+            }
             Thread hook = new Thread(
                     () -> {
                         runner.stop();
@@ -113,7 +175,16 @@ final class CampaignCommand implements Callable<Integer> {
         o.print(CampaignTable.render(result, dir.toString()));
         o.flush();
         printed.countDown();
+        if (junit != null) {
+            JUnitXml.writeCampaign(junit, result, dir);
+        }
         return result.exitCode();
+    }
+
+    private static int bad(PrintWriter err, String why) {
+        err.println("memtype-lab campaign: " + why);
+        err.flush();
+        return Main.EXIT_BAD_INPUT;
     }
 
     private static Path defaultDir(String name) {

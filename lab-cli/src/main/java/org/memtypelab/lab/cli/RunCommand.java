@@ -1,11 +1,18 @@
 package org.memtypelab.lab.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.memtypelab.documents.Documents;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.cluster.ClusterFormationException;
@@ -23,11 +30,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code run}: plays a scenario on a real cluster and writes result.json, traces and history (SCENARIOS.md). */
+/**
+ * {@code run}: plays one or more scenarios on one warm cluster and writes, per scenario, result.json, traces, history
+ * and report.html (SCENARIOS.md). Every scenario is loaded before anything starts, so a bad one stops all (exit 2).
+ */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run a scenario (a file, or a bundled name from `catalogue`) on a Pekko cluster of the nodes.")
+        description = "Run scenarios (files, folders of .yaml files, or bundled names from `catalogue`) on one Pekko"
+                + " cluster of the nodes. Exit code: the worst of the runs.")
 final class RunCommand implements Callable<Integer> {
 
     /** Exit codes of SCENARIOS.md. */
@@ -41,16 +52,28 @@ final class RunCommand implements Callable<Integer> {
         PROCESSES
     }
 
+    /** A scenario to play: the loaded scenario and the exact text it came from. */
+    record Target(String given, Scenario scenario, String text, Path file) {}
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "A scenario file, or a bundled name.")
-    String scenario;
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "SCENARIO",
+            description = "A scenario file, a folder (every .yaml in it, sorted), or a bundled name.")
+    List<String> scenarios;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>-<name>).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Run directory (default runs/<timestamp>-<name>); with several scenarios, one"
+                    + " sub-directory per scenario.")
     Path out;
 
-    @Option(names = "--json", description = "Print result.json instead of the summary.")
+    @Option(
+            names = "--json",
+            description = "Print result.json instead of the summary (with several scenarios: one document per line).")
     boolean json;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed (default: the scenario's, else 1).")
@@ -59,55 +82,180 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "embedded|processes", description = "One JVM (default) or one per node.")
     Nodes nodes = Nodes.EMBEDDED;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the runs as JUnit XML to FILE.")
+    Path junit;
+
+    @Option(
+            names = "--watch",
+            description = "Play the scenario file again on the same warm cluster whenever it is saved (Ctrl-C stops).")
+    boolean watch;
+
     @Override
     public Integer call() throws Exception {
-        LoadResult loaded = ScenarioCatalogue.bundled().resolve(scenario);
-        if (loaded instanceof ScenarioError error) {
-            spec.commandLine().getErr().println(error);
-            spec.commandLine().getErr().flush();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Target> targets = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (String given : scenarios) {
+            resolve(given, targets, errors);
+        }
+        if (watch && (targets.size() != 1 || targets.get(0).file() == null)) {
+            errors.add("memtype-lab run: --watch needs exactly one scenario file (not a folder or a bundled name)");
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(err::println);
+            err.flush();
             return Main.EXIT_BAD_INPUT;
         }
-        Scenario s = ((LoadResult.Loaded) loaded).scenario();
-        long runSeed = seed != null ? seed : s.seed();
-        Path dir = out != null ? out : defaultDir(s.name());
-        Files.createDirectories(dir);
-        ClusterLog.into(dir);
-        // the run directory keeps the exact scenario it played, for `replay`
-        Files.writeString(
-                dir.resolve("scenario.yaml"),
-                ScenarioCatalogue.bundled().text(scenario).orElseThrow());
-        RunOutcome run;
-        String mode = nodes.name().toLowerCase(java.util.Locale.ROOT);
-        PrintWriter err = spec.commandLine().getErr();
+        List<Path> dirs = runDirs(targets);
+        String mode = nodes.name().toLowerCase(Locale.ROOT);
+        Path logDir = dirs.size() == 1 ? dirs.get(0) : base(targets);
+        Files.createDirectories(logDir);
+        ClusterLog.into(logDir);
         if (nodes == Nodes.PROCESSES) {
-            err.println("memtype-lab: starting one JVM per node and forming their cluster (node logs in " + dir + ")");
+            err.println(
+                    "memtype-lab: starting one JVM per node and forming their cluster (node logs in " + logDir + ")");
             err.flush();
         }
         Waits waits = new Waits();
+        List<Played> played = new ArrayList<>();
         try (WaitNotes notes = WaitNotes.watch(waits, err);
                 LabCluster cluster =
-                        nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(dir, waits)) {
-            run = new Conductor(cluster, waits).run(s, runSeed, dir, s.name() + "@" + runSeed);
+                        nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(logDir, waits)) {
+            Conductor conductor = new Conductor(cluster, waits);
+            for (int i = 0; i < targets.size(); i++) {
+                played.add(play(targets.get(i), dirs.get(i), conductor, mode, targets.size() > 1));
+            }
+            if (watch) {
+                writeJUnit(played);
+                return new Watch(this, played.get(0), conductor, mode).loop();
+            }
         } catch (ClusterFormationException e) {
-            run = RunOutcome.failedToStart("the cluster did not form: " + e.getMessage());
+            String why = "the cluster did not form: " + e.getMessage();
+            for (int i = played.size(); i < targets.size(); i++) {
+                Path dir = dirs.get(i);
+                played.add(finish(targets.get(i), dir, RunOutcome.failedToStart(why), mode, targets.size() > 1));
+            }
         }
-        return finish(s, runSeed, mode, run, dir);
+        writeJUnit(played);
+        return played.stream().mapToInt(Played::exit).max().orElse(0);
     }
 
-    private int finish(Scenario s, long runSeed, String mode, RunOutcome run, Path dir) throws Exception {
-        RunResult result = RunPipeline.finish(s, runSeed, mode, run, dir, RunPipeline.Expect.CHECK, null);
+    /** One finished run: its result, directory and exit code. */
+    record Played(Target target, RunResult result, Path dir, int exit) {}
+
+    /** Plays {@code t} into {@code dir} on the warm cluster and prints its summary. */
+    Played play(Target t, Path dir, Conductor conductor, String mode, boolean several) throws IOException {
+        long runSeed = seed != null ? seed : t.scenario().seed();
+        Files.createDirectories(dir);
+        // the run directory keeps the exact scenario it played, for `replay`
+        Files.writeString(dir.resolve("scenario.yaml"), t.text());
+        RunOutcome run = conductor.run(t.scenario(), runSeed, dir, t.scenario().name() + "@" + runSeed);
+        return finish(t, dir, run, mode, several);
+    }
+
+    private Played finish(Target t, Path dir, RunOutcome run, String mode, boolean several) throws IOException {
+        long runSeed = seed != null ? seed : t.scenario().seed();
+        Files.createDirectories(dir);
+        RunResult result = RunPipeline.finish(t.scenario(), runSeed, mode, run, dir, RunPipeline.Expect.CHECK, null);
         org.memtypelab.lab.report.HtmlReport.writeRun(dir); // SCENARIOS.md: --out DIR receives report.html
         PrintWriter o = spec.commandLine().getOut();
-        o.print(json ? Documents.PRETTY.writeValueAsString(result) + "\n" : Summary.render(result, dir.toString()));
-        o.flush();
-        if (!run.incomplete().isEmpty()) {
-            return INCOMPLETE;
+        if (json) {
+            o.print((several || watch
+                            ? Documents.JSON.writeValueAsString(result)
+                            : Documents.PRETTY.writeValueAsString(result))
+                    + "\n");
+        } else {
+            if (several) {
+                o.println();
+            }
+            o.print(Summary.render(result, dir.toString()));
         }
-        return result.expect().heldAll() ? 0 : EXPECT_FAILED;
+        o.flush();
+        int exit = !run.incomplete().isEmpty() ? INCOMPLETE : result.expect().heldAll() ? 0 : EXPECT_FAILED;
+        return new Played(t, result, dir, exit);
     }
 
-    private static Path defaultDir(String name) {
+    /** Loads what the user named into {@code targets}, or says why not into {@code errors}. */
+    static void resolve(String given, List<Target> targets, List<String> errors) {
+        Path path = pathOf(given);
+        if (path != null && Files.isDirectory(path)) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(path)) {
+                files = walk.filter(Files::isRegularFile)
+                        .filter(p -> {
+                            String n = p.getFileName().toString();
+                            return n.endsWith(".yaml") || n.endsWith(".yml");
+                        })
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                errors.add(given + ": cannot read the folder: " + e.getMessage());
+                return;
+            }
+            if (files.isEmpty()) {
+                errors.add(given + ": the folder holds no .yaml scenario files");
+            }
+            files.forEach(f -> resolve(f.toString(), targets, errors));
+            return;
+        }
+        LoadResult loaded = ScenarioCatalogue.bundled().resolve(given);
+        if (loaded instanceof ScenarioError error) {
+            errors.add(error.toString());
+            return;
+        }
+        Scenario s = ((LoadResult.Loaded) loaded).scenario();
+        String text = ScenarioCatalogue.bundled().text(given).orElseThrow();
+        Path file = path != null && Files.isRegularFile(path) ? path : null;
+        targets.add(new Target(given, s, text, file));
+    }
+
+    /** One directory per target: {@code --out} itself for one, sub-directories of it (or of runs/) for several. */
+    private List<Path> runDirs(List<Target> targets) {
+        if (targets.size() == 1 && !watch) {
+            return List.of(
+                    out != null ? out : defaultDir(targets.get(0).scenario().name()));
+        }
+        Path base = base(targets);
+        Set<String> taken = new HashSet<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Target t : targets) {
+            String name = slug(t.scenario().name());
+            String unique = name;
+            for (int n = 2; !taken.add(unique); n++) {
+                unique = name + "-" + n;
+            }
+            dirs.add(base.resolve(watch ? unique + "/1" : unique));
+        }
+        return dirs;
+    }
+
+    private Path base(List<Target> targets) {
+        if (out != null) {
+            return out;
+        }
+        return targets.size() == 1 ? defaultDir(targets.get(0).scenario().name()) : defaultDir("runs");
+    }
+
+    void writeJUnit(List<Played> played) throws IOException {
+        if (junit != null) {
+            JUnitXml.writeRuns(junit, "memtype-lab run", played);
+        }
+    }
+
+    static String slug(String name) {
+        return name.replace('/', '-');
+    }
+
+    static Path defaultDir(String name) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        return Path.of("runs", stamp + "-" + name.replace('/', '-'));
+        return Path.of("runs", stamp + "-" + slug(name));
+    }
+
+    private static Path pathOf(String text) {
+        try {
+            return Path.of(text);
+        } catch (RuntimeException e) {
+            return null; // not a valid path on this platform; may still be a bundled name
+        }
     }
 }
