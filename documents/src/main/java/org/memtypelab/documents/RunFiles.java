@@ -96,4 +96,15 @@ public final class RunFiles {
             throw new UncheckedIOException("cannot write the history in " + dir, e);
         }
     }
+
+    /** Deletes {@code root} and everything under it (a replay's or probe's temporary run, a half-played run). */
+    public static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
 }

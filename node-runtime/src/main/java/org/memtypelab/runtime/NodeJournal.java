@@ -200,7 +200,12 @@ public final class NodeJournal {
         if (heal) {
             outbox.heal();
         }
-        record(e -> new TraceLine.Arm(e, rules.size(), partition.toString(), heal), step);
+        String groups = String.join(
+                " | ",
+                partition.stream()
+                        .map(g -> String.join(", ", g.stream().sorted().toList()))
+                        .toList());
+        record(e -> new TraceLine.Arm(e, rules.size(), groups, heal), step);
     }
 
     /** Sends events again, for a monitor that found a gap (through the outbox: faults apply). */

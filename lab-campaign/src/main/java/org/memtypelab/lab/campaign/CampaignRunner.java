@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.memtypelab.documents.CampaignFiles;
 import org.memtypelab.documents.Documents;
+import org.memtypelab.documents.RunFiles;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.LabCluster;
@@ -103,7 +104,7 @@ public final class CampaignRunner {
                 }
             }
             if (Files.exists(runDir)) {
-                Runs.deleteTree(runDir); // traces append: a half-played run must not mix with its replay
+                RunFiles.deleteTree(runDir); // traces append: a half-played run must not mix with its replay
             }
             pending.add(t);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.memtypelab.documents.RunFiles;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.FaultPlan;
@@ -93,22 +94,11 @@ final class Runs {
         } finally {
             if (dir != null) {
                 try {
-                    deleteTree(dir);
+                    RunFiles.deleteTree(dir);
                 } catch (UncheckedIOException e) {
                     // a leftover temporary directory is not worth failing a campaign for
                 }
             }
-        }
-    }
-
-    /** Deletes {@code root} and everything under it. */
-    static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 

@@ -70,7 +70,7 @@ class CampaignCommandTest {
         long traceLines = lines(cell.resolve("r2"));
         // as if Ctrl-C had come during the second cell: r2 half-played (traces, no result), r1 never started
         Files.delete(cell.resolve("r2/result.json"));
-        org.memtypelab.lab.campaign.Runs.deleteTree(cell.resolve("r1"));
+        org.memtypelab.documents.RunFiles.deleteTree(cell.resolve("r1"));
         Path junit = tmp.resolve("junit/campaign.xml");
 
         Run r = campaign("--resume", dir.toString(), "--parallel", "1", "--junit", junit.toString());

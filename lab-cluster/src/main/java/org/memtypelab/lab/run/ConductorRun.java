@@ -382,7 +382,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     /** Arms one planned fault at the start of step {@code n}. */
     private void inject(FaultPlan.Action a, int n, Runnable then) {
-        journal.decided(n, "inject " + a);
+        journal.decided(n, "inject " + a.describe());
         Runnable counted = () -> {
             injected.merge(a.getClass().getSimpleName().toLowerCase(Locale.ROOT), 1, Integer::sum);
             then.run();

@@ -25,22 +25,59 @@ public record FaultPlan(List<Armed> armed) {
     public record Armed(int step, Action action) {}
 
     /** What a fault does. */
-    public sealed interface Action permits Messages, Kill, Restart, Partition, Heal {}
+    public sealed interface Action permits Messages, Kill, Restart, Partition, Heal {
+
+        /** In plain words, for traces and reports. */
+        String describe();
+    }
 
     /** Message rules every node's outbox applies from now on. */
-    public record Messages(List<MessageRule> rules) implements Action {}
+    public record Messages(List<MessageRule> rules) implements Action {
+        @Override
+        public String describe() {
+            return "messages: "
+                    + String.join(
+                            "; ", rules.stream().map(MessageRule::describe).toList());
+        }
+    }
 
     /** Hard stop: ActorSystem terminated without leaving (embedded), {@code kill -9} (processes). */
-    public record Kill(NodeRole node) implements Action {}
+    public record Kill(NodeRole node) implements Action {
+        @Override
+        public String describe() {
+            return "kill " + node.label();
+        }
+    }
 
     /** A new incarnation of the node joins; its state is what the real component would keep: nothing. */
-    public record Restart(NodeRole node) implements Action {}
+    public record Restart(NodeRole node) implements Action {
+        @Override
+        public String describe() {
+            return "restart " + node.label();
+        }
+    }
 
     /** Message-level partition between groups of nodes. */
-    public record Partition(List<Set<String>> groups) implements Action {}
+    public record Partition(List<Set<String>> groups) implements Action {
+        @Override
+        public String describe() {
+            return "partition "
+                    + String.join(
+                            " | ",
+                            groups.stream()
+                                    .map(g -> String.join(
+                                            ", ", g.stream().sorted().toList()))
+                                    .toList());
+        }
+    }
 
     /** Ends every partition. */
-    public record Heal() implements Action {}
+    public record Heal() implements Action {
+        @Override
+        public String describe() {
+            return "heal every partition";
+        }
+    }
 
     /** The actions armed at {@code step}, in plan order. */
     public List<Action> at(int step) {

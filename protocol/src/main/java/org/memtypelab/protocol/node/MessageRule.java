@@ -38,6 +38,38 @@ public record MessageRule(
         return new MessageRule(action, from, to, "", count, 1.0, delayMs);
     }
 
+    /** In words: {@code drop 2% of the messages}, {@code delay the next 1 message from qemu-node to kvm-node by 50 ms}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(action.label()).append(' ');
+        if (count > 0) {
+            sb.append("the next ").append(count).append(count == 1 ? " message" : " messages");
+        } else if (probability < 1) {
+            sb.append(String.format(Locale.ROOT, "%s%% of the messages", percent(probability)));
+        } else {
+            sb.append("every message");
+        }
+        if (!kind.isEmpty()) {
+            sb.append(" of kind ").append(kind);
+        }
+        if (!from.isEmpty()) {
+            sb.append(" from ").append(from);
+        }
+        if (!to.isEmpty()) {
+            sb.append(" to ").append(to);
+        }
+        if (count > 0 && probability < 1) {
+            sb.append(String.format(Locale.ROOT, ", each with chance %s%%", percent(probability)));
+        }
+        if (action == Action.DELAY) {
+            sb.append(" by ").append(delayMs).append(" ms");
+        }
+        return sb.toString();
+    }
+
+    private static String percent(double p) {
+        return java.math.BigDecimal.valueOf(p * 100).stripTrailingZeros().toPlainString();
+    }
+
     /** Whether this rule selects a message from {@code sender} to {@code receiver} of {@code messageKind}. */
     public boolean matches(String sender, String receiver, String messageKind) {
         return (from.isEmpty() || from.equals(sender))
