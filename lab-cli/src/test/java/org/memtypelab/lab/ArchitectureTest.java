@@ -14,7 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * rules read packages, which follow the modules one to one (core: org.memtypelab.core, protocol:
  * org.memtypelab.protocol, documents: org.memtypelab.documents, node-runtime: org.memtypelab.runtime, the nodes: kvm,
  * qemu, gpu, migration, monitor, the lab modules: org.memtypelab.lab.scenario, .cluster and .run, .campaign, .report,
- * .cli).
+ * .junit, .cli).
  */
 @AnalyzeClasses(packages = "org.memtypelab", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -47,24 +47,28 @@ class ArchitectureTest {
             .definedBy("org.memtypelab.lab.campaign..")
             .layer("report")
             .definedBy("org.memtypelab.lab.report..")
+            .layer("junit")
+            .definedBy("org.memtypelab.lab.junit..")
             .layer("cli")
             .definedBy("org.memtypelab.lab.cli..")
             .whereLayer("cli")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("junit")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("report")
             .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("campaign")
             .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("cluster")
-            .mayOnlyBeAccessedByLayers("campaign", "cli")
+            .mayOnlyBeAccessedByLayers("campaign", "junit", "cli")
             .whereLayer("scenario")
-            .mayOnlyBeAccessedByLayers("cluster", "campaign", "cli")
+            .mayOnlyBeAccessedByLayers("cluster", "campaign", "junit", "cli")
             .whereLayer("nodes")
             .mayOnlyBeAccessedByLayers("cluster")
             .whereLayer("runtime")
             .mayOnlyBeAccessedByLayers("nodes", "cluster", "campaign", "cli")
             .whereLayer("documents")
-            .mayOnlyBeAccessedByLayers("runtime", "nodes", "cluster", "campaign", "report", "cli")
+            .mayOnlyBeAccessedByLayers("runtime", "nodes", "cluster", "campaign", "report", "junit", "cli")
             .whereLayer("documents")
             .mayOnlyAccessLayers("protocol")
             .whereLayer("protocol")

@@ -2,38 +2,25 @@ package org.memtypelab.lab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.documents.TraceTruth;
-import org.memtypelab.lab.scenario.LoadResult;
+import org.memtypelab.lab.junit.LabResult;
+import org.memtypelab.lab.junit.LabRunner;
+import org.memtypelab.lab.junit.MemtypeLab;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
 
-/** Plays every bundled scenario on one warm embedded cluster (real Artery, ports 0) and checks its {@code expect}. */
+/**
+ * Plays every bundled scenario on one warm embedded cluster (real Artery, ports 0; formed once for the class by
+ * {@link MemtypeLab}, the JUnit 5 API users get) and checks its {@code expect}.
+ */
+@MemtypeLab
 class CatalogueRunTest {
-
-    static LabCluster cluster;
-    static Conductor conductor;
-    static Path runs;
-
-    @BeforeAll
-    static void formCluster() throws Exception {
-        cluster = LabCluster.embedded();
-        conductor = new Conductor(cluster);
-        runs = Files.createTempDirectory("catalogue-runs");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     static Stream<String> bundled() {
         return ScenarioCatalogue.bundled().names().stream();
@@ -41,10 +28,11 @@ class CatalogueRunTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bundled")
-    void bundledScenarioMeetsItsExpectations(String name) throws Exception {
-        Scenario s = ((LoadResult.Loaded) ScenarioCatalogue.bundled().resolve(name)).scenario();
-        Path dir = runs.resolve(name.replace('/', '-'));
-        RunOutcome run = conductor.run(s, s.seed(), dir, name);
+    void bundledScenarioMeetsItsExpectations(String name, LabRunner lab) throws Exception {
+        LabResult result = lab.run(name);
+        Scenario s = result.scenario();
+        Path dir = result.dir();
+        RunOutcome run = result.outcome();
 
         assertThat(run.incomplete()).as("run completed").isEmpty();
         List<String> failures = ExpectCheck.failures(

@@ -225,14 +225,14 @@ public final class ProcessCluster implements AutoCloseable {
         return value;
     }
 
-    /** How the child JVMs are launched; defaults run {@code org.memtypelab.lab.cli.Main node} on this classpath. */
+    /** How the child JVMs are launched; defaults run {@code org.memtypelab.lab.run.NodeMain} on this classpath. */
     public static final class Builder {
         private String java =
                 Path.of(System.getProperty("java.home"), "bin", "java").toString();
         private String classpath = System.getProperty("java.class.path");
         private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m");
-        private String mainClass = "org.memtypelab.lab.cli.Main";
-        private List<String> mainArgs = List.of("node");
+        private String mainClass = "org.memtypelab.lab.run.NodeMain";
+        private List<String> mainArgs = List.of();
         private Path logDir;
         private Duration readyTimeout = Duration.ofSeconds(60);
         private Duration stopGrace = Duration.ofSeconds(5);
