@@ -1,11 +1,17 @@
 package org.memtypelab.lab.cli;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.memtypelab.core.Labelled;
 import org.memtypelab.core.memtype.MemType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** picocli converters that accept a memory type only where it is valid (DOMAIN 1.1). */
+/**
+ * picocli converters that accept a memory type only where it is valid (DOMAIN 1.1), and the small vocabularies of
+ * other options.
+ */
 final class MemTypeConverters {
 
     private MemTypeConverters() {}
@@ -52,11 +58,48 @@ final class MemTypeConverters {
     static final class OnOff implements ITypeConverter<Boolean> {
         @Override
         public Boolean convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "on", "true" -> true;
                 case "off", "false" -> false;
                 default -> throw new TypeConversionException("'" + value + "' is not on|off; allowed: on, off");
             };
+        }
+    }
+
+    /**
+     * Any enum by its lower-case label ({@code embedded}, {@code benign-alias}); also its constant's name in any case.
+     * Its error lists the labels: {@code 'bogus' is not one of embedded, processes}.
+     */
+    static final class EnumLabels implements ITypeConverter<Object> {
+        private final Class<?> type;
+
+        EnumLabels(Class<?> type) {
+            if (!type.isEnum()) {
+                throw new IllegalArgumentException("not an enum: " + type);
+            }
+            this.type = type;
+        }
+
+        @Override
+        public Object convert(String value) {
+            String v = value.trim();
+            for (Object c : type.getEnumConstants()) {
+                if (label(c).equalsIgnoreCase(v) || ((Enum<?>) c).name().equalsIgnoreCase(v)) {
+                    return c;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not one of " + String.join(", ", labels(type)));
+        }
+
+        /** The labels of an enum's constants, in declaration order. */
+        static String[] labels(Class<?> type) {
+            return Arrays.stream(type.getEnumConstants()).map(EnumLabels::label).toArray(String[]::new);
+        }
+
+        private static String label(Object constant) {
+            return constant instanceof Labelled l
+                    ? l.label()
+                    : ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

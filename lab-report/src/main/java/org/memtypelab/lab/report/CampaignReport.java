@@ -1,11 +1,11 @@
 package org.memtypelab.lab.report;
 
-import static org.memtypelab.lab.report.DocumentFields.json;
 import static org.memtypelab.lab.report.DocumentFields.or;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.memtypelab.documents.CampaignSummary;
 
 /**
@@ -82,7 +82,10 @@ final class CampaignReport {
         h.fact(
                 "clusters",
                 cl.formed() + " formed, " + cl.restarts() + " restarts"
-                        + (cl.errors().isEmpty() ? "" : ", errors: " + json(cl.errors())));
+                        + (cl.errors().isEmpty()
+                                ? ""
+                                : ", errors: "
+                                        + cl.errors().stream().map(Words::plain).collect(Collectors.joining("; "))));
         CampaignSummary.TotalsEntry t = c.totals() == null
                 ? new CampaignSummary.TotalsEntry(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0)
                 : c.totals();
@@ -159,11 +162,11 @@ final class CampaignReport {
         h.el("td", "mono", id);
         for (String k : keys) {
             Object v = cell.values().get(k);
-            h.el("td", "mono", !cell.values().containsKey(k) ? "" : v instanceof String s ? s : json(v));
+            h.el("td", "mono", !cell.values().containsKey(k) ? "" : value(v));
         }
         if (cell instanceof CampaignSummary.SkippedCell skipped) {
             int span = columns - keys.size() - 2;
-            h.el("td", "", "skipped").raw("<td colspan=\"" + span + "\">").text(or(skipped.reason(), ""));
+            h.el("td", "", "skipped").raw("<td colspan=\"" + span + "\">").text(Words.plain(or(skipped.reason(), "")));
             h.raw("</td></tr>\n");
             return;
         }
@@ -246,9 +249,27 @@ final class CampaignReport {
                     .findFirst()
                     .orElse(dir);
             h.raw("<tr>").open("td", "mono").link(link, dir).close("td");
-            h.el("td", "mono", f.seed()).el("td", "", or(f.why(), "")).raw("</tr>");
+            h.el("td", "mono", f.seed())
+                    .el("td", "", Words.plain(or(f.why(), "")))
+                    .raw("</tr>");
         }
         h.close("table");
+    }
+
+    /**
+     * A matrix value as the spec's YAML writes it: a scalar as is, a list {@code [a, b]}, a mapping {@code {key:
+     * value}}.
+     */
+    static String value(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return m.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + value(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(CampaignReport::value).collect(Collectors.joining(", ", "[", "]"));
+        }
+        return String.valueOf(v);
     }
 
     /** A count from a verdict map; 0 when absent. */

@@ -20,6 +20,7 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
 
     static HistoryEntry of(TraceLine line) {
         String text;
+        String look = null;
         if (line instanceof TraceLine.Setup) {
             text = "joined the run";
         } else if (line instanceof TraceLine.Recv r) {
@@ -27,7 +28,8 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
         } else if (line instanceof TraceLine.Send s) {
             text = "\u2192 " + s.what();
         } else if (line instanceof TraceLine.Decide d) {
-            text = d.detail();
+            look = look(line.kind(), d.detail());
+            text = Words.outcome(d.detail());
         } else if (line instanceof TraceLine.Event e) {
             text = observation(e.observation());
         } else if (line instanceof TraceLine.Fault f) {
@@ -42,10 +44,18 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
             throw new IllegalStateException("a trace line kind the timeline does not show: " + line.kind());
         }
         return new HistoryEntry(
-                line.node(), line.incarnation(), line.step(), line.kind(), look(line.kind(), text), text);
+                line.node(),
+                line.incarnation(),
+                line.step(),
+                line.kind(),
+                look != null ? look : look(line.kind(), text),
+                text);
     }
 
-    /** The conductor records its retries and the faults it injects as decisions; they are highlighted like faults. */
+    /**
+     * The conductor records its retries and the faults it injects as decisions; they are highlighted like faults. A
+     * decision is judged by the text the node recorded.
+     */
     private static String look(String kind, String text) {
         if (kind.equals("fault")) {
             return "fault";
@@ -100,8 +110,9 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
 
     private static String armed(TraceLine.Arm a) {
         StringBuilder b = new StringBuilder("armed ").append(a.rules()).append(" message rule(s)");
-        if (!a.partition().equals("[]") && !a.partition().isEmpty()) {
-            b.append(", partition ").append(a.partition());
+        String partition = Words.partition(a.partition());
+        if (!partition.isEmpty()) {
+            b.append(", partition ").append(partition);
         }
         if (a.heal()) {
             b.append(", heal");

@@ -1,6 +1,5 @@
 package org.memtypelab.lab.report;
 
-import static org.memtypelab.lab.report.DocumentFields.json;
 import static org.memtypelab.lab.report.DocumentFields.or;
 
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.memtypelab.core.coherency.CoherencyLedger;
 import org.memtypelab.documents.RunResult;
 
 /**
@@ -79,7 +79,7 @@ final class RunReport {
             h.el("span", "ok", "complete");
         } else {
             h.el("span", "bad", "incomplete (exit 3)");
-            String why = or(r.incomplete(), "");
+            String why = Words.plain(or(r.incomplete(), ""));
             if (!why.isEmpty()) {
                 h.text(": " + why);
             }
@@ -168,35 +168,40 @@ final class RunReport {
         h.open("dl", "facts");
         RunResult.MigrationEntry mig = r.migration();
         String status = mig == null ? "-" : or(mig.status(), "-");
-        String reason = mig == null ? "" : or(mig.reason(), "");
+        String reason = mig == null ? "" : Words.plain(or(mig.reason(), ""));
         h.fact("migration", status + (reason.isEmpty() ? "" : ": " + reason));
         expect(h, r.expect());
         h.fact("faults", faults(r.faults()));
         List<RunResult.PlannedFault> plan =
                 r.campaign() == null ? List.of() : list(r.campaign().faultPlan());
         if (!plan.isEmpty()) {
-            h.el("dt", "", "fault plan").open("dd", "mono");
+            h.el("dt", "", "fault plan").open("dd", "").open("ul", "");
             for (RunResult.PlannedFault a : plan) {
-                h.text(json(a)).raw("<br>");
+                h.el("li", "", planned(a));
             }
-            h.close("dd");
+            h.close("ul").close("dd");
         }
         List<String> lost = list(r.nodesLost());
         h.fact("nodes lost", lost.isEmpty() ? "none" : String.join(", ", lost));
         truth(h, r.truth());
         RunResult.MonitorEntry monitor = r.monitor();
         if (monitor != null) {
-            List<?> unobserved = list(monitor.unobserved());
+            List<CoherencyLedger.Gap> unobserved = list(monitor.unobserved());
             h.fact(
                     "monitor",
                     monitor.events() + " events"
-                            + (unobserved.isEmpty() ? ", saw everything" : ", could not observe: " + join(unobserved)));
+                            + (unobserved.isEmpty()
+                                    ? ", saw everything"
+                                    : ", could not observe: "
+                                            + unobserved.stream()
+                                                    .map(RunReport::gap)
+                                                    .collect(Collectors.joining("; "))));
         }
         List<String> notes = list(r.notes());
         if (!notes.isEmpty()) {
             h.el("dt", "", "notes").open("dd", "").open("ul", "");
             for (String n : notes) {
-                h.el("li", "", n);
+                h.el("li", "", Words.plain(n));
             }
             h.close("ul").close("dd");
         }
@@ -225,7 +230,11 @@ final class RunReport {
         }
         StringBuilder b = new StringBuilder();
         b.append(f.injected()).append(" injected of ").append(f.planned()).append(" planned");
-        f.byKind().forEach((kind, n) -> b.append(", ").append(kind).append(' ').append(n));
+        f.byKind()
+                .forEach((kind, n) -> b.append(", ")
+                        .append(kind.replace('_', ' '))
+                        .append(' ')
+                        .append(n));
         return b.toString();
     }
 
@@ -248,15 +257,44 @@ final class RunReport {
             h.el("td", ok ? "ok" : "bad", ok ? "yes" : "no");
             String errno = or(s.errno(), "");
             h.el("td", errno.isEmpty() || errno.equals("0") ? "mono" : "mono bad", errno);
-            h.el("td", "", or(s.detail(), ""));
+            h.el("td", "", Words.step(s.errno(), ok, s.detail()));
             h.raw("</tr>");
         }
         h.close("table");
     }
 
-    /** Objects as one line of JSON each (as result.json has them), separated by {@code "; "}. */
-    private static String join(List<?> objects) {
-        return objects.stream().map(DocumentFields::json).collect(Collectors.joining("; "));
+    /** Hazards as the summary lists them, separated by {@code "; "}. */
+    private static String join(List<RunResult.HazardEntry> hazards) {
+        return hazards.stream().map(Words::hazard).collect(Collectors.joining("; "));
+    }
+
+    /** {@code qemu-node (incarnation 2) events 3, 4}. */
+    static String gap(CoherencyLedger.Gap g) {
+        List<Long> missing = list(g.missing());
+        return g.node() + " (incarnation " + g.incarnation() + ") event" + (missing.size() == 1 ? " " : "s ")
+                + missing.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    /** One armed fault of a campaign run: {@code step 3: kill qemu-node}, {@code step 1: drop 2% of the messages}. */
+    static String planned(RunResult.PlannedFault a) {
+        List<String> what = new ArrayList<>();
+        for (RunResult.MessageRuleEntry m : list(a.messages())) {
+            what.add(Words.message(or(m.action(), "?"), "", "", "", 0, m.probability(), m.ms() == null ? 0 : m.ms()));
+        }
+        if (a.kill() != null) {
+            what.add("kill " + a.kill());
+        }
+        if (a.restart() != null) {
+            what.add("restart " + a.restart());
+        }
+        if (a.partition() != null) {
+            what.add("partition "
+                    + a.partition().stream().map(g -> String.join(", ", g)).collect(Collectors.joining(" | ")));
+        }
+        if (a.heal() != null) {
+            what.add("heal every partition");
+        }
+        return "step " + a.step() + ": " + (what.isEmpty() ? "nothing" : String.join("; ", what));
     }
 
     private static <T> List<T> list(List<T> l) {

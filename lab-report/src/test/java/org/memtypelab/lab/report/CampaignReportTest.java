@@ -164,7 +164,7 @@ class CampaignReportTest {
         String run = read(dir.resolve("runs/1-6.10/r1/report.html"));
         assertThat(run).contains("<a href=\"../../../report.html\">");
         assertThat(run).contains("cell one");
-        assertThat(run).contains("{&quot;step&quot;:1,&quot;kill&quot;:&quot;gpu-process-node&quot;}");
+        assertThat(run).contains("<li>step 1: kill gpu-process-node</li>");
     }
 
     @Test

@@ -125,7 +125,7 @@ class RunReportTest {
         assertThat(html)
                 .contains(
                         "<tr><td class=\"num\"><a href=\"#step-2\">2</a></td><td>map-blob</td><td>kvm-node</td>"
-                                + "<td class=\"ok\">yes</td><td class=\"mono\">0</td><td>CREATE: DOMAIN 3.2 step 7: creates slot 0:10</td>");
+                                + "<td class=\"ok\">yes</td><td class=\"mono\">0</td><td>KVM created slot 0:10 - DOMAIN 3.2 step 7</td>");
         assertThat(html).contains("<td>gpu-read</td><td>gpu-process-node</td><td class=\"bad\">no</td>");
     }
 
@@ -154,7 +154,7 @@ class RunReportTest {
         assertThat(html)
                 .contains("<div class=\"e fault\"><span class=\"k\">fault</span>drop Observed \u2192 monitor</div>");
         assertThat(html)
-                .contains("<div class=\"e fault\"><span class=\"k\">decide</span>inject Kill[node=gpu-process-node]");
+                .contains("<div class=\"e fault\"><span class=\"k\">decide</span>inject kill gpu-process-node</div>");
         assertThat(html).contains("<div class=\"e duplicate\"><span class=\"k\">duplicate</span>again: guest-map b0");
         assertThat(html).contains("<tr id=\"step-2\" class=\"faulty\">", "<tr id=\"step-3\" class=\"faulty\">");
         assertThat(html).contains("<tr id=\"step-1\">");
