@@ -218,7 +218,12 @@ public final class CampaignRunner {
                     boolean cellDone = tally.add(r);
                     report();
                     if (cellDone) {
-                        writeCampaignJson(result());
+                        CampaignResult now = result();
+                        writeCampaignJson(now);
+                        cellReport(now.cells().stream()
+                                .filter(c -> c.cell().index() == r.cell())
+                                .findFirst()
+                                .orElseThrow());
                     }
                 }
             } catch (RuntimeException e) {
@@ -335,6 +340,11 @@ public final class CampaignRunner {
     private static void close(LabCluster cluster) {
         Thread.interrupted(); // a stop() interrupt must not cut the graceful leave short
         cluster.close();
+    }
+
+    private synchronized void cellReport(CellResult cell) {
+        Tally.Counters c = tally.counters();
+        progress.cellDone(cell, c.done(), c.total());
     }
 
     /** One update at a time, so the bar never steps back. */

@@ -11,6 +11,9 @@ public interface Progress extends AutoCloseable {
      */
     void update(int done, int total, String counts);
 
+    /** Every run of {@code cell} finished; {@code done} and {@code total} count runs as in {@link #update}. */
+    default void cellDone(CellResult cell, int done, int total) {}
+
     /** Ends the report (a console bar ends its line); nothing to end by default. */
     @Override
     default void close() {}

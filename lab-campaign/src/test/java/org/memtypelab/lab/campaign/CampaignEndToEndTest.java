@@ -73,13 +73,31 @@ class CampaignEndToEndTest {
     void tinyCampaignWithoutFaultsAgreesWithItsOracles(@TempDir Path dir) throws Exception {
         Campaign campaign = Specs.ready(TINY);
         List<Integer> seen = new ArrayList<>();
-        Progress progress = (done, total, counts) -> seen.add(done);
+        List<String> lines = new ArrayList<>();
+        Progress progress = new Progress() {
+            @Override
+            public void update(int done, int total, String counts) {
+                seen.add(done);
+            }
+
+            @Override
+            public void cellDone(CellResult cell, int done, int total) {
+                lines.add(LineProgress.line("tiny", cell, done, total));
+            }
+        };
 
         CampaignResult r = new CampaignRunner(campaign, dir, 1, CampaignEndToEndTest::shared, progress).run();
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.runsDone()).isEqualTo(8);
         assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+        // what a piped console prints: one plain line per finished cell
+        assertThat(lines)
+                .containsExactly(
+                        "tiny 4/8 runs: cell " + r.cells().get(0).cell().id()
+                                + " done, hazard 0 missed 0 false 0 exit-3 0",
+                        "tiny 8/8 runs: cell " + r.cells().get(1).cell().id()
+                                + " done, hazard 3 missed 0 false 0 exit-3 0");
         CellResult snoop = r.cells().get(0);
         CellResult noSnoop = r.cells().get(1);
         assertThat(snoop.oracle().orElseThrow().verdict()).isEqualTo(Verdict.CONSISTENT);

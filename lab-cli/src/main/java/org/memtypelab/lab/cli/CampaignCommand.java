@@ -142,7 +142,7 @@ final class CampaignCommand implements Callable<Integer> {
         }
         CountDownLatch printed = new CountDownLatch(1);
         CampaignResult result;
-        try (Progress progress = ConsoleProgress.start(campaign.spec().name(), total, System.err)) {
+        try (Progress progress = ConsoleProgress.forConsole(campaign.spec().name(), total, System.err)) {
             CampaignRunner runner = new CampaignRunner(campaign, dir, workers, LabCluster::embedded, progress);
             if (resume != null) {
                 int done = runner.resume();
