@@ -74,6 +74,12 @@ final class CampaignCommand implements Callable<Integer> {
             description = "Workers, each with its own warm embedded cluster (default: the machine's cores).")
     Integer parallel;
 
+    @Option(
+            names = "--tls",
+            paramLabel = "DIR",
+            description = "Mutual TLS between the nodes with the keys `keygen DIR` made (default: plain TCP).")
+    Path tls;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -83,6 +89,10 @@ final class CampaignCommand implements Callable<Integer> {
             err.println("memtype-lab campaign: --parallel must be at least 1, got " + workers);
             err.flush();
             return Main.EXIT_BAD_INPUT;
+        }
+        java.util.Optional<String> tlsProblem = Main.useTls(tls);
+        if (tlsProblem.isPresent()) {
+            return bad(err, tlsProblem.get());
         }
         if (resume != null && out != null) {
             return bad(err, "--resume DIR continues in DIR; --out cannot go with it");

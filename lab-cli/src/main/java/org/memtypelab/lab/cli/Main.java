@@ -35,12 +35,30 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ReportCommand.class,
             ExplainCommand.class,
             CatalogueCommand.class,
-            NodeCommand.class
+            NodeCommand.class,
+            KeygenCommand.class
         })
 public final class Main implements Runnable {
 
     /** Exit code for bad input (SCENARIOS.md exit codes). */
     public static final int EXIT_BAD_INPUT = 2;
+
+    /**
+     * Turns on mutual TLS for every ActorSystem this JVM (and its node JVMs) will start, with the keys in {@code dir};
+     * empty, or why {@code dir} cannot be used (exit 2).
+     */
+    static java.util.Optional<String> useTls(java.nio.file.Path dir) {
+        if (dir == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<String> problem = org.memtypelab.runtime.cluster.Tls.problem(dir);
+        if (problem.isEmpty()) {
+            System.setProperty(
+                    org.memtypelab.runtime.cluster.Tls.PROPERTY,
+                    dir.toAbsolutePath().toString());
+        }
+        return problem;
+    }
 
     /** The subcommand that prints the shell completion script. */
     static final String COMPLETION = "completion";

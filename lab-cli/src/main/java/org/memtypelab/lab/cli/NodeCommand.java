@@ -38,8 +38,18 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (hostname, TLS, ...).")
     Path config;
 
+    @Option(
+            names = "--tls",
+            paramLabel = "DIR",
+            description = "Mutual TLS between the nodes with the keys `keygen DIR` made (default: plain TCP).")
+    Path tls;
+
     @Override
     public Integer call() {
+        java.util.Optional<String> tlsProblem = Main.useTls(tls);
+        if (tlsProblem.isPresent()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), tlsProblem.get());
+        }
         Config overrides = ConfigFactory.empty();
         if (config != null) {
             if (!Files.isReadable(config)) {

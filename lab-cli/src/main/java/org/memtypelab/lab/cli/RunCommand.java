@@ -90,11 +90,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Play the scenario file again on the same warm cluster whenever it is saved (Ctrl-C stops).")
     boolean watch;
 
+    @Option(
+            names = "--tls",
+            paramLabel = "DIR",
+            description = "Mutual TLS between the nodes with the keys `keygen DIR` made (default: plain TCP).")
+    Path tls;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Target> targets = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        Main.useTls(tls).ifPresent(p -> errors.add("memtype-lab run: " + p));
         for (String given : scenarios) {
             resolve(given, targets, errors);
         }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.runtime.cluster.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,6 +189,8 @@ public final class ProcessCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(settings.java());
         command.addAll(settings.jvmOptions());
+        // the node JVMs speak TLS exactly when this one does (--tls DIR)
+        Tls.current().ifPresent(dir -> command.add("-D" + Tls.PROPERTY + "=" + dir.toAbsolutePath()));
         command.add("-D" + NodeProcessMain.EXIT_WITH_PARENT + "=true");
         command.add("-cp");
         command.add(settings.classpath());

@@ -87,7 +87,9 @@ public final class NodeConfig {
         if (hostname.isPresent()) {
             node = node.withValue(ARTERY + "canonical.hostname", ConfigValueFactory.fromAnyRef(hostname.get()));
         }
+        Config tls = Tls.current().map(dir -> Tls.config(dir, role)).orElse(ConfigFactory.empty());
         return overrides
+                .withFallback(tls)
                 .withFallback(node)
                 .withFallback(ConfigFactory.defaultOverrides())
                 .withFallback(scaledByTimeFactor())
