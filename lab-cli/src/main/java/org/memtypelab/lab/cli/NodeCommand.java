@@ -39,6 +39,13 @@ final class NodeCommand implements Callable<Integer> {
     Path config;
 
     @Option(
+            names = "--bind",
+            paramLabel = "HOST:PORT",
+            converter = HostPort.Converter.class,
+            description = "Address this node listens on and others reach it at (instead of 127.0.0.1 and --port).")
+    HostPort bind;
+
+    @Option(
             names = "--tls",
             paramLabel = "DIR",
             description = "Mutual TLS between the nodes with the keys `keygen DIR` made (default: plain TCP).")
@@ -57,12 +64,19 @@ final class NodeCommand implements Callable<Integer> {
             }
             overrides = ConfigFactory.parseFile(config.toFile());
         }
-        if ((seed == null || seed.isBlank()) && port == 0) {
+        int listen = port;
+        if (bind != null) {
+            overrides = overrides.withFallback(
+                    ConfigFactory.parseMap(java.util.Map.of("pekko.remote.artery.canonical.hostname", bind.host())));
+            listen = bind.port();
+        }
+        if ((seed == null || seed.isBlank()) && listen == 0) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "the seed node needs --port P (or give --seed)");
+                    spec.commandLine(),
+                    "the seed node needs a fixed port: --bind HOST:PORT or --port P (or give --seed)");
         }
         return NodeProcessMain.run(
-                role, seed, port, r -> NodeGuardians.guardian(r, incarnation), overrides, System.out);
+                role, seed, listen, r -> NodeGuardians.guardian(r, incarnation), overrides, System.out);
     }
 
     /** Node names as in SCENARIOS.md. */

@@ -18,6 +18,7 @@ import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.lab.run.Conductor;
+import org.memtypelab.lab.run.FaultPlan;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.lab.run.RunOutcome;
 import org.memtypelab.lab.run.RunPipeline;
@@ -82,6 +83,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "embedded|processes", description = "One JVM (default) or one per node.")
     Nodes nodes = Nodes.EMBEDDED;
 
+    @Option(
+            names = "--join",
+            paramLabel = "HOST:PORT",
+            converter = HostPort.Converter.class,
+            description = "Join the cluster of nodes started elsewhere (`node NODE --bind ... --seed ...`) at this seed"
+                    + " instead of starting one.")
+    HostPort join;
+
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST:PORT",
+            converter = HostPort.Converter.class,
+            description = "With --join: where this conductor listens and the nodes reach it (default 127.0.0.1:0).")
+    HostPort bind;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the runs as JUnit XML to FILE.")
     Path junit;
 
@@ -105,6 +121,21 @@ final class RunCommand implements Callable<Integer> {
         for (String given : scenarios) {
             resolve(given, targets, errors);
         }
+        if (join != null) {
+            if (nodes == Nodes.PROCESSES) {
+                errors.add("memtype-lab run: --join plays on nodes started elsewhere; --nodes cannot go with it");
+            }
+            for (Target t : targets) {
+                boolean killsOrRestarts = FaultPlan.of(t.scenario()).armed().stream()
+                        .anyMatch(a -> a.action() instanceof FaultPlan.Kill || a.action() instanceof FaultPlan.Restart);
+                if (killsOrRestarts) {
+                    errors.add("memtype-lab run: " + t.given() + " kills or restarts nodes, which a conductor that"
+                            + " joined (--join) cannot do to nodes on other hosts; play it with --nodes processes");
+                }
+            }
+        } else if (bind != null) {
+            errors.add("memtype-lab run: --bind goes with --join (a cluster this run starts listens on 127.0.0.1)");
+        }
         if (watch && (targets.size() != 1 || targets.get(0).file() == null)) {
             errors.add("memtype-lab run: --watch needs exactly one scenario file (not a folder or a bundled name)");
         }
@@ -114,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_BAD_INPUT;
         }
         List<Path> dirs = runDirs(targets);
-        String mode = nodes.name().toLowerCase(Locale.ROOT);
+        String mode = join != null ? "joined" : nodes.name().toLowerCase(Locale.ROOT);
         Path logDir = dirs.size() == 1 ? dirs.get(0) : base(targets);
         Files.createDirectories(logDir);
         ClusterLog.into(logDir);
@@ -126,8 +157,7 @@ final class RunCommand implements Callable<Integer> {
         Waits waits = new Waits();
         List<Played> played = new ArrayList<>();
         try (WaitNotes notes = WaitNotes.watch(waits, err);
-                LabCluster cluster =
-                        nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(logDir, waits)) {
+                LabCluster cluster = cluster(logDir, waits)) {
             Conductor conductor = new Conductor(cluster, waits);
             for (int i = 0; i < targets.size(); i++) {
                 played.add(play(targets.get(i), dirs.get(i), conductor, mode, targets.size() > 1));
@@ -145,6 +175,15 @@ final class RunCommand implements Callable<Integer> {
         }
         writeJUnit(played);
         return played.stream().mapToInt(Played::exit).max().orElse(0);
+    }
+
+    /** The cluster the runs play on: joined at {@code --join}, or started here (embedded or one JVM per node). */
+    private LabCluster cluster(Path logDir, Waits waits) {
+        if (join != null) {
+            return LabCluster.joined(
+                    join.toString(), bind != null ? bind.host() : "127.0.0.1", bind != null ? bind.port() : 0, waits);
+        }
+        return nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(logDir, waits);
     }
 
     /** One finished run: its result, directory and exit code. */

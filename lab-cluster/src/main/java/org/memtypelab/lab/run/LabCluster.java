@@ -179,6 +179,62 @@ public interface LabCluster extends AutoCloseable {
         };
     }
 
+    /**
+     * Only the conductor, joining a cluster whose nodes someone started (on other hosts: {@code memtype-lab node NODE
+     * --bind HOST:PORT --seed SEED}); {@code host} and {@code port} are where the conductor listens (port 0: any).
+     * Its nodes run elsewhere, so this cluster cannot kill or restart them.
+     */
+    static LabCluster joined(String seed, String host, int port, Waits waits) {
+        waits.on("the conductor to join the cluster at " + seed);
+        ActorSystem<Void> conductor = ActorSystem.create(
+                NodeGuardians.guardian(NodeRole.CONDUCTOR, 1),
+                NodeConfig.systemName(),
+                NodeConfig.forRole(NodeRole.CONDUCTOR)
+                        .withHostname(host)
+                        .withPort(port)
+                        .withSeedNodes(List.of(seed))
+                        .toConfig());
+        try {
+            awaitUp(conductor);
+        } catch (RuntimeException e) {
+            conductor.terminate();
+            throw e;
+        } finally {
+            waits.off();
+        }
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return conductor;
+            }
+
+            @Override
+            public String mode() {
+                return "joined";
+            }
+
+            @Override
+            public void kill(NodeRole role) {
+                throw new UnsupportedOperationException("the nodes of a joined cluster run elsewhere");
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                throw new UnsupportedOperationException("the nodes of a joined cluster run elsewhere");
+            }
+
+            @Override
+            public void close() {
+                conductor.terminate();
+                try {
+                    conductor.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // leaving is best effort: the others' failure detector removes it anyway
+                }
+            }
+        };
+    }
+
     private static void awaitUp(ActorSystem<?> system) {
         java.util.concurrent.CompletableFuture<Void> up = new java.util.concurrent.CompletableFuture<>();
         org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
