@@ -13,7 +13,7 @@ import org.memtypelab.lab.cluster.Waits;
  */
 final class WaitNotes implements AutoCloseable {
 
-    static final Duration AFTER = Duration.ofSeconds(2);
+    static final Duration AFTER = Duration.ofSeconds(3);
     static final Duration EVERY = Duration.ofSeconds(5);
 
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,19 +36,22 @@ final class WaitNotes implements AutoCloseable {
         return notes;
     }
 
-    private synchronized void tick(Waits waits) {
-        Waits.Wait w = waits.current().orElse(null);
-        if (w == null || w.age().compareTo(AFTER) < 0) {
-            return;
+    private void tick(Waits waits) {
+        // under the waits' monitor: a wait that ended (the run printed its summary after) is never printed late
+        synchronized (waits) {
+            Waits.Wait w = waits.current().orElse(null);
+            if (w == null || w.age().compareTo(AFTER) < 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (w.equals(noted) && now - notedAtNanos < EVERY.toNanos()) {
+                return;
+            }
+            noted = w;
+            notedAtNanos = now;
+            err.println("memtype-lab: waiting for " + w.what() + " (" + w.age().toSeconds() + " s)");
+            err.flush();
         }
-        long now = System.nanoTime();
-        if (w.equals(noted) && now - notedAtNanos < EVERY.toNanos()) {
-            return;
-        }
-        noted = w;
-        notedAtNanos = now;
-        err.println("memtype-lab: waiting for " + w.what() + " (" + w.age().toSeconds() + " s)");
-        err.flush();
     }
 
     @Override

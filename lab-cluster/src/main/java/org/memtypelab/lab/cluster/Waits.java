@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What a run or a forming cluster is waiting for right now, so that a console can say so once a wait grows long. The
- * waiting side calls {@link #on} and {@link #off}; any thread may read {@link #current}.
+ * waiting side calls {@link #on} and {@link #off}; any thread may read {@link #current}. A reader that holds this
+ * object's monitor while it prints sees no wait end in between: once {@link #off} returned, nothing prints it.
  */
 public final class Waits {
 
@@ -22,12 +23,12 @@ public final class Waits {
     private final AtomicReference<Wait> current = new AtomicReference<>();
 
     /** Now waiting for {@code what} (in plain words: "kvm-node to answer step 3 (map-blob)"). */
-    public void on(String what) {
+    public synchronized void on(String what) {
         current.set(new Wait(what, System.nanoTime()));
     }
 
     /** No longer waiting. */
-    public void off() {
+    public synchronized void off() {
         current.set(null);
     }
 
