@@ -1,14 +1,15 @@
 package org.memtypelab.lab.campaign;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.memtypelab.lab.scenario.Bundled;
 import org.memtypelab.lab.scenario.DidYouMean;
+import org.memtypelab.lab.scenario.Problem;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
+import org.memtypelab.lab.scenario.ScenarioError;
+import org.memtypelab.lab.scenario.YamlFile;
 
 /**
  * The campaign specs bundled with the lab ({@code campaigns/<name>.yaml} on the classpath, listed in
@@ -70,13 +71,27 @@ public final class CampaignCatalogue {
                         + DidYouMean.hint(nameOrPath, scenarios.names(), "./memtype-lab catalogue")));
     }
 
-    /** Why a name resolved to nothing, with the names that would. */
+    /** Why a name resolved to nothing, with the names that would; or a file it names that cannot be read. */
     static final class Unresolved extends Exception {
+        private final transient Optional<ScenarioError> unreadable;
+
         Unresolved(String message) {
             super(message, null, false, false);
+            this.unreadable = Optional.empty();
+        }
+
+        Unresolved(ScenarioError unreadable) {
+            super(unreadable.toString(), null, false, false);
+            this.unreadable = Optional.of(unreadable);
+        }
+
+        /** The file's own error (too large, not UTF-8, unreadable), located in the file. */
+        Optional<ScenarioError> unreadable() {
+            return unreadable;
         }
     }
 
+    /** The file {@code text} names in {@code dir}, if there is one. */
     private static Optional<Source> file(Path dir, String text) throws Unresolved {
         Path p;
         try {
@@ -87,14 +102,14 @@ public final class CampaignCatalogue {
         if (!Files.isRegularFile(p)) {
             return Optional.empty();
         }
+        String name = dir.equals(Path.of(".")) ? text : p.toString();
         try {
-            String name = dir.equals(Path.of(".")) ? text : p.toString();
             return Optional.of(new Source(
                     name,
-                    Files.readString(p, StandardCharsets.UTF_8),
+                    YamlFile.read(p),
                     Optional.ofNullable(p.toAbsolutePath().getParent())));
-        } catch (IOException | RuntimeException e) {
-            throw new Unresolved("cannot read " + p + ": " + e);
+        } catch (Problem e) {
+            throw new Unresolved(e.toError(name));
         }
     }
 

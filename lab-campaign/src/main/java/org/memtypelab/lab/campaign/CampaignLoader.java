@@ -23,7 +23,8 @@ public final class CampaignLoader {
         try {
             source = catalogue.spec(specNameOrPath);
         } catch (CampaignCatalogue.Unresolved e) {
-            return new CampaignLoad.Invalid(ScenarioError.about(specNameOrPath, e.getMessage()));
+            return new CampaignLoad.Invalid(
+                    e.unreadable().orElseGet(() -> ScenarioError.about(specNameOrPath, e.getMessage())));
         }
         return load(catalogue, source);
     }
@@ -36,7 +37,11 @@ public final class CampaignLoader {
             try {
                 base = catalogue.base(spec.base().ref(), source.dir());
             } catch (CampaignCatalogue.Unresolved e) {
-                throw new Problem(spec.base().loc(), "base: '" + spec.base().ref() + "': " + e.getMessage());
+                throw new Problem(
+                        spec.base().loc(),
+                        e.unreadable()
+                                .map(error -> "base: the base scenario is invalid: " + error)
+                                .orElse("base: '" + spec.base().ref() + "': " + e.getMessage()));
             }
             LoadResult loaded = ScenarioLoader.load(base.name(), base.text());
             if (loaded instanceof ScenarioError error) {

@@ -36,6 +36,11 @@ final class CampaignSpecReader {
 
     static final int MAX_CELLS = 10_000;
     static final int MAX_RUNS_PER_CELL = 100_000;
+    /** The most runs (cells x runs-per-cell) in one campaign: about two days of runs on two cores. */
+    static final long MAX_RUNS = 100_000;
+    /** The longest campaign name: a cell's scenario, {@code NAME/cell-NNNNN}, stays within the scenario name limit. */
+    static final int MAX_NAME_LENGTH = 100;
+
     static final int MAX_FAULT_PAIRS = 100;
     /** {@code runs-per-cell} when the spec has random faults but does not say. */
     static final int DEFAULT_FAULTY_RUNS = 10;
@@ -50,7 +55,7 @@ final class CampaignSpecReader {
                         "empty campaign spec; required keys: name, base; allowed keys: "
                                 + String.join(", ", TOP_KEYS)));
         Fields top = Fields.document(root, "campaign spec", TOP_KEYS);
-        String name = top.name("campaign");
+        String name = top.name("campaign", MAX_NAME_LENGTH);
         String description = top.optString("description").orElse("");
         Node baseNode = top.req("base");
         CampaignSpec.Base base = new CampaignSpec.Base(Values.string(baseNode, "base"), baseNode.loc());
@@ -59,6 +64,15 @@ final class CampaignSpecReader {
                 top.opt("matrix").map(CampaignSpecReader::matrix).orElse(List.of());
         CampaignSpec.Faults faults =
                 top.opt("faults").map(CampaignSpecReader::faults).orElse(CampaignSpec.Faults.NONE);
+        long cells = matrix.stream().mapToLong(a -> a.values().size()).reduce(1, (x, y) -> x * y);
+        if (cells * faults.runsPerCell() > MAX_RUNS) {
+            Fields f = Fields.of(top.req("faults"), "faults", FAULT_KEYS);
+            throw new Problem(
+                    f.has("runs-per-cell") ? f.req("runs-per-cell").loc() : f.loc(),
+                    "faults.runs-per-cell: " + cells + " cells x " + faults.runsPerCell() + " runs is more than "
+                            + MAX_RUNS + " runs; allowed: at most " + MAX_RUNS / cells + " runs per cell (or"
+                            + " split the campaign)");
+        }
         return new CampaignSpec(name, description, base, matrix, faults, seed, sourceName);
     }
 

@@ -16,12 +16,19 @@ final class FaultReader {
     private static final List<String> ACTIONS =
             List.of("drop", "delay", "duplicate", "reorder", "kill", "restart", "partition", "heal");
     private static final List<String> KEYS = concat(TRIGGERS, ACTIONS);
+    /** The most faults in one scenario: as many as it may have steps. */
+    static final int MAX_FAULTS = StepReader.MAX_STEPS;
 
     private FaultReader() {}
 
     static List<Fault> read(Node node, List<Step> steps) {
         if (!(node instanceof SeqNode seq)) {
             throw new Problem(node.loc(), "faults: expected a list of faults, found " + Values.describe(node));
+        }
+        if (seq.items().size() > MAX_FAULTS) {
+            throw new Problem(
+                    seq.items().get(MAX_FAULTS).loc(),
+                    "faults: more than " + MAX_FAULTS + " faults; allowed: at most " + MAX_FAULTS);
         }
         List<Fault> faults = new ArrayList<>();
         for (Node item : seq.items()) {

@@ -38,10 +38,19 @@ public final class Fields {
         return of(root, "", allowed);
     }
 
-    /** The required {@code name}: lower-case letters, digits, '-' and '/' ({@code what}: "scenario", "campaign"). */
-    public String name(String what) {
+    /**
+     * The required {@code name}: lower-case letters, digits, '-' and '/' ({@code what}: "scenario", "campaign"), at
+     * most {@code maxLength} characters (a name becomes a directory name).
+     */
+    public String name(String what, int maxLength) {
         Node nameNode = req("name");
         String name = Values.string(nameNode, "name");
+        if (name.length() > maxLength) {
+            throw new Problem(
+                    nameNode.loc(),
+                    "name: the " + what + " name is " + name.length() + " characters long; allowed: at most "
+                            + maxLength);
+        }
         if (!org.memtypelab.lab.scenario.Scenario.NAME.matcher(name).matches()) {
             throw new Problem(
                     nameNode.loc(),

@@ -27,6 +27,8 @@ public record Scenario(
 
     /** Allowed scenario names. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9-/]+");
+    /** The longest scenario name the loader accepts: a run directory is named after it (a file name has 255 bytes). */
+    public static final int MAX_NAME_LENGTH = 128;
 
     /** The seed when the file gives none. */
     public static final long DEFAULT_SEED = 1;

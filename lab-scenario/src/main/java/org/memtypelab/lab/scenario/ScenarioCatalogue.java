@@ -1,7 +1,5 @@
 package org.memtypelab.lab.scenario;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,8 +74,8 @@ public final class ScenarioCatalogue {
         Path path = pathOf(nameOrPath);
         if (path != null && Files.isRegularFile(path)) {
             try {
-                return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
-            } catch (IOException e) {
+                return Optional.of(YamlFile.read(path));
+            } catch (Problem e) {
                 return Optional.empty();
             }
         }

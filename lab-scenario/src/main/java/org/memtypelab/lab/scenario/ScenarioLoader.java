@@ -1,8 +1,5 @@
 package org.memtypelab.lab.scenario;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -33,13 +30,16 @@ public final class ScenarioLoader {
 
     private ScenarioLoader() {}
 
-    /** Loads a scenario file; an unreadable file is a {@link ScenarioError} at 1:1. */
+    /**
+     * Loads a scenario file; a file that cannot be read, is too large or is not UTF-8 is a {@link ScenarioError} (at
+     * its first byte that is not UTF-8, else at 1:1).
+     */
     public static LoadResult load(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return new ScenarioError(file.toString(), 1, 1, "cannot read scenario file: " + e);
+            text = YamlFile.read(file);
+        } catch (Problem p) {
+            return p.toError(file.toString());
         }
         return load(file.toString(), text);
     }
@@ -76,7 +76,7 @@ public final class ScenarioLoader {
      */
     public static Scenario read(String sourceName, Node root) {
         Fields top = Fields.document(root, "scenario file", TOP_KEYS);
-        String name = top.name("scenario");
+        String name = top.name("scenario", Scenario.MAX_NAME_LENGTH);
         String description = top.optString("description").orElse("");
         long seed = top.optInteger("seed", Long.MIN_VALUE, Long.MAX_VALUE).orElse(Scenario.DEFAULT_SEED);
         Platform platform = top.opt("platform").map(ScenarioLoader::platform).orElse(Platform.defaults());
@@ -85,6 +85,7 @@ public final class ScenarioLoader {
         Migration migration =
                 top.opt("migration").map(ScenarioLoader::migration).orElse(Migration.defaults());
         String driverWhere = top.opt("gpu-process")
+                .filter(MapNode.class::isInstance) // an empty section (gpu-process: ~) has no driver key
                 .flatMap(n -> ((MapNode) n).get("driver"))
                 .map(e -> "set by gpu-process.driver at line " + e.keyLoc().line())
                 .orElse("the default driver");

@@ -27,6 +27,10 @@ final class StepReader {
     private static final Pattern BUFFER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final List<String> EXPLICIT_PROFILE = List.of("backing", "dmabuf-mmap", "renderer-map", "gpu-snoop");
     private static final long U32 = 0xFFFF_FFFFL;
+    /** The end of x86's largest physical address space (MAXPHYADDR <= 52): no buffer or blob lies past it. */
+    static final long PHYS_ADDR_END = 1L << 52;
+    /** The most steps in one scenario; the bundled ones have at most 14, and each step is a cluster round trip. */
+    static final int MAX_STEPS = 1_000;
 
     private final Platform platform;
     private final QemuConfig qemu;
@@ -53,6 +57,11 @@ final class StepReader {
         }
         if (seq.items().isEmpty()) {
             throw new Problem(node.loc(), "steps: the list is empty; a scenario needs at least one step");
+        }
+        if (seq.items().size() > MAX_STEPS) {
+            throw new Problem(
+                    seq.items().get(MAX_STEPS).loc(),
+                    "steps: more than " + MAX_STEPS + " steps; allowed: at most " + MAX_STEPS);
         }
         List<Step> steps = new ArrayList<>();
         for (Node item : seq.items()) {
@@ -141,7 +150,7 @@ final class StepReader {
                     f.path("buffer") + ": buffer '" + name + "' is already allocated by an earlier step; allocated: "
                             + String.join(", ", buffers.keySet()));
         }
-        long size = Values.size(f.req("size"), f.path("size"), 1);
+        long size = Values.size(f.req("size"), f.path("size"), 1, PHYS_ADDR_END);
         Optional<String> explicit = EXPLICIT_PROFILE.stream().filter(f::has).findFirst();
         Step.Allocate step;
         if (f.has("placement")) {
@@ -206,7 +215,14 @@ final class StepReader {
                             + " allowed: set qemu.blob: true");
         }
         String b = buffer(f);
-        long gpa = f.integer("gpa", 0, Long.MAX_VALUE);
+        long gpa = f.integer("gpa", 0, PHYS_ADDR_END - 1);
+        if (gpa > PHYS_ADDR_END - buffers.get(b)) {
+            throw new Problem(
+                    f.req("gpa").loc(),
+                    f.path("gpa") + ": buffer " + b + " at " + hex(gpa) + " would end past " + hex(PHYS_ADDR_END)
+                            + ", beyond x86's 52-bit physical address space; allowed: 0.."
+                            + hex(PHYS_ADDR_END - buffers.get(b)));
+        }
         List<String> flags = new ArrayList<>();
         f.opt("flags").ifPresent(n -> {
             if (!(n instanceof SeqNode seq)) {
@@ -261,7 +277,7 @@ final class StepReader {
         long slot = f.integer("slot", 0, U32);
         int flags = f.opt("flags").map(n -> slotFlags(n, f.path("flags"))).orElse(0);
         long gpa = f.integer("gpa", 0, Long.MAX_VALUE);
-        long size = Values.size(f.req("size"), f.path("size"), 0);
+        long size = Values.size(f.req("size"), f.path("size"), 0, Long.MAX_VALUE);
         Optional<Long> hva = f.optInteger("hva", 0, Long.MAX_VALUE);
         return new Step.SetMemoryRegion(slot, flags, gpa, size, hva);
     }
@@ -306,6 +322,10 @@ final class StepReader {
                                     : "allowed: " + String.join(", ", buffers.keySet())));
         }
         return name;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 
     private long offset(Fields f, String buffer) {

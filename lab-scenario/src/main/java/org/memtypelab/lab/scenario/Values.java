@@ -40,21 +40,22 @@ public final class Values {
         return inRange(node, path, v.getAsLong(), min, max);
     }
 
-    /** A byte count: an integer or a string such as {@code 2MiB}, {@code 4KiB}, {@code 1GiB}. */
-    public static long size(Node node, String path, long min) {
+    /** A byte count: an integer or a string such as {@code 2MiB}, {@code 4KiB}, {@code 1GiB}, in {@code [min, max]}. */
+    public static long size(Node node, String path, long min, long max) {
         if (node instanceof Scalar s && isNumberLike(s)) {
             OptionalLong plain = parseInteger(s.text());
             if (plain.isPresent()) {
-                return inRange(node, path, plain.getAsLong(), min, Long.MAX_VALUE);
+                return inRange(node, path, plain.getAsLong(), min, max);
             }
             Matcher m = SIZE.matcher(s.text().trim());
             if (m.matches()) {
                 int shift = 10 * indexOfUnit(m.group(2));
-                long n = Long.parseLong(m.group(1).replace("_", ""));
-                if (n > (Long.MAX_VALUE >> shift)) {
-                    throw new Problem(node.loc(), path + ": size '" + s.text() + "' is too large");
+                OptionalLong n = parseInteger(m.group(1));
+                if (n.isEmpty() || n.getAsLong() > (max >> shift)) {
+                    throw new Problem(
+                            node.loc(), path + ": size '" + s.text() + "' is too large; allowed: " + range(min, max));
                 }
-                return inRange(node, path, n << shift, min, Long.MAX_VALUE);
+                return inRange(node, path, n.getAsLong() << shift, min, max);
             }
         }
         throw new Problem(
@@ -175,9 +176,12 @@ public final class Values {
 
     private static long inRange(Node node, String path, long v, long min, long max) {
         if (v < min || v > max) {
-            String range = max == Long.MAX_VALUE ? "at least " + min : "in " + min + ".." + max;
-            throw new Problem(node.loc(), path + ": " + v + " is out of range; allowed: " + range);
+            throw new Problem(node.loc(), path + ": " + v + " is out of range; allowed: " + range(min, max));
         }
         return v;
+    }
+
+    private static String range(long min, long max) {
+        return max == Long.MAX_VALUE ? "at least " + min : "in " + min + ".." + max;
     }
 }

@@ -3,6 +3,8 @@ package org.memtypelab.lab.scenario;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -16,13 +18,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * A YAML document read with Jackson's YAML parser into plain nodes that remember where each key and value was
@@ -64,9 +70,22 @@ public final class YamlTree {
     /** A sequence. */
     public record SeqNode(Loc loc, List<Node> items) implements Node {}
 
-    private static final int MAX_DEPTH = 32;
-    private static final YAMLFactory FACTORY =
-            YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+    /**
+     * The deepest nesting of mappings and lists, enforced by Jackson ({@code StreamReadConstraints.maxNestingDepth});
+     * a scenario needs 5, a campaign spec 6.
+     */
+    public static final int MAX_DEPTH = 32;
+
+    /** The longest text in characters, enforced by SnakeYAML ({@code LoaderOptions.codePointLimit}). */
+    public static final int MAX_CODE_POINTS = YamlFile.MAX_BYTES;
+
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+    private static final Pattern JAVA_NAME =
+            Pattern.compile("<?\\b(?:java|javax|com\\.fasterxml|org\\.yaml)\\.[\\w.$]+(?:\\([^)]*\\))?>?");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final YAMLMapper BLOCK = writer(YAMLFactory.builder().build())
@@ -76,32 +95,43 @@ public final class YamlTree {
             writer(YAMLFactory.builder().dumperOptions(flowStyle()).build()).build();
 
     private final YAMLParser parser;
+    private final String text;
 
-    private YamlTree(YAMLParser parser) {
+    private YamlTree(YAMLParser parser, String text) {
         this.parser = parser;
+        this.text = text;
     }
 
+    /**
+     * Only the code point limit applies to Jackson's streaming parser: SnakeYAML checks its alias, nesting and
+     * duplicate-key options only when it composes a node graph, which Jackson never asks for. So aliases are refused
+     * and duplicate keys reported by {@link #node}, and the nesting depth is Jackson's.
+     */
     private static LoaderOptions loaderOptions() {
         LoaderOptions o = new LoaderOptions();
-        o.setCodePointLimit(4 * 1024 * 1024);
-        o.setMaxAliasesForCollections(0);
-        o.setNestingDepthLimit(MAX_DEPTH);
-        o.setAllowDuplicateKeys(true); // reported by us, at the second key
+        o.setCodePointLimit(MAX_CODE_POINTS);
         return o;
     }
 
     /** Parses one YAML document; empty when the text holds no document at all. */
     public static Optional<Node> parse(String text) {
         try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
-            YamlTree tree = new YamlTree(p);
-            JsonToken first = p.nextToken();
+            return new YamlTree(p, text).document();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // opening or closing a parser of a String does no I/O
+        }
+    }
+
+    private Optional<Node> document() {
+        try {
+            JsonToken first = parser.nextToken();
             if (first == null) {
                 return Optional.empty();
             }
-            Node root = tree.node(first, 0);
-            JsonToken next = p.nextToken();
+            Node root = node(first);
+            JsonToken next = parser.nextToken();
             if (next != null) {
-                throw new Problem(tree.here(), "a scenario file holds one YAML document; found a second one here");
+                throw new Problem(here(), "a scenario file holds one YAML document; found a second one here");
             }
             if (root instanceof Scalar s
                     && s.type() != ScalarType.BOOLEAN
@@ -109,12 +139,17 @@ public final class YamlTree {
                 return Optional.empty();
             }
             return Optional.of(root);
+        } catch (StreamConstraintsException e) {
+            throw new Problem(
+                    here(),
+                    "mappings and lists nested more than " + MAX_DEPTH + " levels deep; allowed: at most " + MAX_DEPTH
+                            + " (a scenario needs 5)");
         } catch (JsonProcessingException e) {
-            throw syntaxError(e);
+            throw syntaxError(e.getCause(), e.getLocation(), e.getOriginalMessage());
         } catch (YAMLException e) {
-            throw new Problem(new Loc(1, 1), "YAML error: " + e.getMessage());
+            throw syntaxError(e, null, e.getMessage());
         } catch (IOException e) {
-            throw new Problem(new Loc(1, 1), "cannot read YAML: " + e.getMessage());
+            throw new UncheckedIOException(e); // a parser of a String does no I/O
         }
     }
 
@@ -194,11 +229,8 @@ public final class YamlTree {
         return JSON.textNode(text);
     }
 
-    private Node node(JsonToken token, int depth) throws IOException {
+    private Node node(JsonToken token) throws IOException {
         Loc loc = here();
-        if (depth > MAX_DEPTH) {
-            throw new Problem(loc, "nesting deeper than " + MAX_DEPTH + " levels");
-        }
         if (parser.getTypeId() != null) {
             throw new Problem(loc, "YAML tags (" + parser.getTypeId() + ") are not allowed in scenario files");
         }
@@ -206,8 +238,8 @@ public final class YamlTree {
             throw new Problem(loc, "YAML aliases (*" + parser.getText() + ") are not allowed in scenario files");
         }
         return switch (token) {
-            case START_OBJECT -> mapping(loc, depth);
-            case START_ARRAY -> sequence(loc, depth);
+            case START_OBJECT -> mapping(loc);
+            case START_ARRAY -> sequence(loc);
             case VALUE_STRING -> new Scalar(loc, parser.getText(), ScalarType.STRING);
             case VALUE_NUMBER_INT -> new Scalar(loc, parser.getText(), ScalarType.INTEGER);
             case VALUE_NUMBER_FLOAT -> new Scalar(loc, parser.getText(), ScalarType.FLOAT);
@@ -217,8 +249,9 @@ public final class YamlTree {
         };
     }
 
-    private MapNode mapping(Loc loc, int depth) throws IOException {
+    private MapNode mapping(Loc loc) throws IOException {
         List<Entry> entries = new ArrayList<>();
+        Map<String, Entry> byKey = new HashMap<>();
         JsonToken t;
         while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
             if (t != JsonToken.FIELD_NAME) {
@@ -226,25 +259,26 @@ public final class YamlTree {
             }
             String key = parser.currentName();
             Loc keyLoc = here();
-            for (Entry e : entries) {
-                if (e.key().equals(key)) {
-                    throw new Problem(
-                            keyLoc,
-                            "duplicate key '" + key + "' (first at line "
-                                    + e.keyLoc().line() + ", column "
-                                    + e.keyLoc().column() + ")");
-                }
+            Entry first = byKey.get(key);
+            if (first != null) {
+                throw new Problem(
+                        keyLoc,
+                        "duplicate key '" + key + "' (first at line "
+                                + first.keyLoc().line() + ", column "
+                                + first.keyLoc().column() + ")");
             }
-            entries.add(new Entry(key, keyLoc, node(parser.nextToken(), depth + 1)));
+            Entry entry = new Entry(key, keyLoc, node(parser.nextToken()));
+            byKey.put(key, entry);
+            entries.add(entry);
         }
         return new MapNode(loc, List.copyOf(entries));
     }
 
-    private SeqNode sequence(Loc loc, int depth) throws IOException {
+    private SeqNode sequence(Loc loc) throws IOException {
         List<Node> items = new ArrayList<>();
         JsonToken t;
         while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
-            items.add(node(t, depth + 1));
+            items.add(node(t));
         }
         return new SeqNode(loc, List.copyOf(items));
     }
@@ -254,15 +288,41 @@ public final class YamlTree {
         return new Loc(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
     }
 
-    private static Problem syntaxError(JsonProcessingException e) {
-        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+    /** A parser's complaint in plain words, at the place it names. */
+    private Problem syntaxError(Throwable cause, JsonLocation at, String message) {
+        if (cause instanceof ReaderException r) {
+            int index = text.indexOf(Character.toString(r.getCodePoint()));
+            return new Problem(
+                    index < 0 ? new Loc(1, 1) : YamlFile.locationAfter(text.substring(0, index)),
+                    String.format(
+                            "character U+%04X is not allowed in YAML text (a control or non-character code point);"
+                                    + " allowed: printable characters, tab and line breaks",
+                            r.getCodePoint()));
+        }
+        if (cause instanceof MarkedYAMLException m && m.getProblemMark() != null) {
             String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
             return new Problem(
                     new Loc(m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1),
-                    "YAML syntax error: " + m.getProblem() + context);
+                    "YAML syntax error: " + plain(m.getProblem() + context));
         }
-        JsonLocation l = e.getLocation();
-        Loc loc = l == null ? new Loc(1, 1) : new Loc(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
-        return new Problem(loc, "YAML syntax error: " + e.getOriginalMessage());
+        if (text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+            return new Problem(
+                    YamlFile.locationAfter(text.substring(0, text.offsetByCodePoints(0, MAX_CODE_POINTS))),
+                    "the text is longer than " + MAX_CODE_POINTS + " characters; allowed: at most " + MAX_CODE_POINTS);
+        }
+        Loc loc = at == null || at.getLineNr() < 1 ? here() : new Loc(at.getLineNr(), Math.max(1, at.getColumnNr()));
+        if (message != null && message.startsWith("Expected a field name")) {
+            return new Problem(
+                    here(), // where the key starts; Jackson's location is where it ends
+                    "a mapping key must be a plain word or a quoted string, not a list, a mapping or an alias");
+        }
+        return new Problem(loc, "YAML syntax error: " + plain(message));
+    }
+
+    /** A parser's message without the Java names some carry ({@code <org.yaml.snakeyaml.events...>}). */
+    private static String plain(String message) {
+        String m =
+                message == null ? "" : JAVA_NAME.matcher(message).replaceAll("").strip();
+        return m.isEmpty() ? "the text is not valid YAML here" : m;
     }
 }
