@@ -3,20 +3,16 @@ package org.memtypelab.lab.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,48 +134,31 @@ class MultiHostIT {
         return Documents.JSON.readTree(out.toString());
     }
 
-    /** One "host": a `memtype-lab node` JVM; READY on its stdout means it is a member. */
-    record Host(NodeRole role, Process process, Path log, CompletableFuture<String> readyLine) {
+    /** One "host": {@code memtype-lab node ROLE args}. */
+    record Host(NodeRole role, NodeJvm jvm) {
 
         static Host start(NodeRole role, List<String> args, List<String> jvm, Path logs) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-            cmd.addAll(jvm);
-            cmd.addAll(
-                    List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "node", role.label()));
-            cmd.addAll(args);
-            Path log = Files.createTempFile(logs, role.label(), ".log");
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader r =
-                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (line.startsWith(NodeProcessMain.READY + " ")) {
-                            return line;
-                        }
-                    }
-                    return null;
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            });
-            return new Host(role, p, log, ready);
+            List<String> all = new ArrayList<>(List.of("node", role.label()));
+            all.addAll(args);
+            return new Host(
+                    role,
+                    NodeJvm.start(jvm, Main.class.getName(), all, Files.createTempFile(logs, role.label(), ".log")));
         }
 
         Optional<String> ready(Duration within) throws Exception {
-            if (within.isZero()) {
-                return Optional.ofNullable(readyLine.getNow(null));
-            }
-            try {
-                return Optional.ofNullable(readyLine.get(within.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (java.util.concurrent.TimeoutException e) {
-                return Optional.empty();
-            }
+            return jvm.ready(within);
+        }
+
+        Path log() {
+            return jvm.log();
+        }
+
+        Process process() {
+            return jvm.process();
         }
 
         void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            jvm.kill();
         }
     }
 }

@@ -3,19 +3,13 @@ package org.memtypelab.lab.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,9 +73,9 @@ class TlsIT {
                 ProcessCluster.builder().logDir(tmp.resolve("seed")).start(List.of(NodeRole.KVM))) {
             System.clearProperty(Tls.PROPERTY);
 
-            Joiner plain = Joiner.start(NodeRole.QEMU, null, seed.seed(), tmp.resolve("plain.log"));
-            Joiner foreign = Joiner.start(NodeRole.GPU_PROCESS, otherKeys, seed.seed(), tmp.resolve("foreign.log"));
-            Joiner trusted = Joiner.start(NodeRole.MIGRATION, keys, seed.seed(), tmp.resolve("trusted.log"));
+            NodeJvm plain = joiner(NodeRole.QEMU, null, seed.seed(), tmp.resolve("plain.log"));
+            NodeJvm foreign = joiner(NodeRole.GPU_PROCESS, otherKeys, seed.seed(), tmp.resolve("foreign.log"));
+            NodeJvm trusted = joiner(NodeRole.MIGRATION, keys, seed.seed(), tmp.resolve("trusted.log"));
             try {
                 assertThat(trusted.ready(JOIN))
                         .as("the node with the CA's certificate joins")
@@ -126,49 +120,10 @@ class TlsIT {
         return Documents.JSON.readTree(out.toString());
     }
 
-    /** A node JVM started by hand, joining {@code seed}; READY on its stdout means it became a member. */
-    private record Joiner(Process process, CompletableFuture<String> ready) {
-
-        static Joiner start(NodeRole role, Path tls, String seed, Path log) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m",
-                    "-cp",
-                    System.getProperty("java.class.path")));
-            if (tls != null) {
-                cmd.add("-D" + Tls.PROPERTY + "=" + tls);
-            }
-            cmd.addAll(List.of("org.memtypelab.lab.run.NodeMain", role.label(), "--seed", seed, "--port", "0"));
-            Process p = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
-                    .start();
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader r =
-                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        if (line.startsWith(NodeProcessMain.READY + " ")) {
-                            return line;
-                        }
-                    }
-                    return null;
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            });
-            return new Joiner(p, ready);
-        }
-
-        Optional<String> ready(Duration within) throws Exception {
-            try {
-                return Optional.ofNullable(ready.get(within.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (java.util.concurrent.TimeoutException e) {
-                return Optional.empty();
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+    /** A node JVM with {@code tls} (null: plain TCP), joining {@code seed}. */
+    private static NodeJvm joiner(NodeRole role, Path tls, String seed, Path log) throws Exception {
+        List<String> jvm = tls == null ? List.of() : List.of("-D" + Tls.PROPERTY + "=" + tls);
+        return NodeJvm.start(
+                jvm, "org.memtypelab.lab.run.NodeMain", List.of(role.label(), "--seed", seed, "--port", "0"), log);
     }
 }
