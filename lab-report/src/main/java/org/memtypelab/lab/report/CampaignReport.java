@@ -23,21 +23,37 @@ final class CampaignReport {
      * @param name {@code oracle}, {@code r01}, ... (a failed attempt keeps its {@code -attemptN} suffix)
      * @param link the page to open, relative to the campaign directory: the run's report.html, or its directory
      * @param verdict empty when result.json could not be read
+     * @param wallMs the run's wall time from its result.json, -1 when it could not be read
      */
-    record RunLink(String name, String link, String verdict, boolean complete) {}
+    record RunLink(String name, String link, String verdict, boolean complete, long wallMs) {}
 
     private CampaignReport() {}
 
-    /** Renders the page; {@code runs} holds each cell's run directories by cell id. */
-    static String render(CampaignSummary campaign, Map<String, List<RunLink>> runs) {
+    /**
+     * Renders the page; {@code runs} holds each cell's run directories by cell id, {@code campaignDir} is the campaign
+     * directory as the user named it, for the reproduce commands.
+     */
+    static String render(CampaignSummary campaign, Map<String, List<RunLink>> runs, String campaignDir) {
         String name = or(campaign.name(), "(unnamed campaign)");
         Html h = new Html().head(name + " - memtype-lab campaign");
         header(h, campaign);
         h.el("h2", "", "Matrix");
+        CampaignGrid.render(h, campaign.cells());
+        h.el("h2", "", "Run times");
+        RunTimes.render(h, runs);
+        failures(h, campaign.cells(), runs, campaignDir);
+        h.el("h2", "", "Cells");
         legend(h);
         matrix(h, campaign.cells(), runs);
-        failures(h, campaign.cells(), runs);
         return h.finish();
+    }
+
+    /** {@code interrupted: 7 of 12 runs}, or empty for a campaign that finished every planned run. */
+    static String unfinished(CampaignSummary c) {
+        if (c.complete() && !c.interrupted()) {
+            return "";
+        }
+        return (c.interrupted() ? "interrupted: " : "incomplete: ") + c.runsDone() + " of " + c.runsPlanned() + " runs";
     }
 
     /** The verdict most completed runs reached; a tie goes to the worse verdict; empty without completed runs. */
@@ -56,6 +72,10 @@ final class CampaignReport {
 
     private static void header(Html h, CampaignSummary c) {
         h.open("h1", "").text("campaign " + or(c.name(), "")).close("h1");
+        String unfinished = unfinished(c);
+        if (!unfinished.isEmpty()) {
+            h.el("div", "banner interrupted", unfinished);
+        }
         String description = or(c.description(), "");
         if (!description.isEmpty()) {
             h.el("p", "muted", description);
@@ -106,7 +126,13 @@ final class CampaignReport {
         count(h, t.exit3(), "exit-3");
         h.close("dd");
         int exit = c.exitCode();
-        h.el("dt", "", "exit code").el("dd", exit == 0 ? "ok" : "bad", exit);
+        h.el("dt", "", "exit code");
+        if (unfinished.isEmpty()) {
+            h.el("dd", exit == 0 ? "ok" : "bad", exit);
+        } else {
+            // an unfinished campaign proves nothing about the runs it did not play: never a green 0
+            h.el("dd", "bad", unfinished + (exit == 0 ? "" : ", exit code " + exit));
+        }
         h.close("dl");
     }
 
@@ -228,7 +254,8 @@ final class CampaignReport {
         h.close("div").close("td").raw("</tr>\n");
     }
 
-    private static void failures(Html h, List<CampaignSummary.CellEntry> cells, Map<String, List<RunLink>> runs) {
+    private static void failures(
+            Html h, List<CampaignSummary.CellEntry> cells, Map<String, List<RunLink>> runs, String campaignDir) {
         List<CampaignSummary.FailureEntry> failing = new ArrayList<>();
         for (CampaignSummary.CellEntry c : cells) {
             if (c instanceof CampaignSummary.PlayedCell played) {
@@ -239,7 +266,12 @@ final class CampaignReport {
                 "Failures", failing, "No run missed an oracle hazard, reported a false one, or failed to complete.")) {
             return;
         }
-        h.open("table", "").headerRow("run", "seed", "why");
+        h.el(
+                "p",
+                "muted",
+                "Each command replays the run with its seed and fault plan (paste it in the directory the"
+                        + " campaign was started from).");
+        h.open("table", "failures").headerRow("run", "seed", "why", "reproduce");
         for (CampaignSummary.FailureEntry f : failing) {
             String dir = or(f.dir(), "");
             String link = runs.values().stream()
@@ -249,11 +281,20 @@ final class CampaignReport {
                     .findFirst()
                     .orElse(dir);
             h.raw("<tr>").open("td", "mono").link(link, dir).close("td");
-            h.el("td", "mono", f.seed())
-                    .el("td", "", Words.plain(or(f.why(), "")))
+            h.el("td", "mono", f.seed()).el("td", "", Words.plain(or(f.why(), "")));
+            h.open("td", "")
+                    .el("code", "reproduce", reproduce(campaignDir, dir))
+                    .close("td")
                     .raw("</tr>");
         }
         h.close("table");
+    }
+
+    /** {@code ./memtype-lab replay <campaign dir>/<run dir>}, the path quoted when the shell would split it. */
+    static String reproduce(String campaignDir, String runDir) {
+        String path = campaignDir.isEmpty() || campaignDir.equals(".") ? runDir : campaignDir + "/" + runDir;
+        return "./memtype-lab replay "
+                + (path.matches("[A-Za-z0-9_./@:+=,-]+") ? path : "'" + path.replace("'", "'\\''") + "'");
     }
 
     /**

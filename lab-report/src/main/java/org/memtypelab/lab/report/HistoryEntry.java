@@ -11,8 +11,11 @@ import org.memtypelab.documents.TraceLine;
  * is a fault (injected by the plan, or a message the outbox dropped, delayed, duplicated or reordered).
  *
  * @param look the CSS class: the record kind, {@code fault} for faults, {@code duplicate} for retries and repeats
+ * @param lamport the line's Lamport clock
+ * @param peer the other node of a message: who sent a received one, whom a faulted one was for; empty otherwise
  */
-record HistoryEntry(String node, long incarnation, int step, String kind, String look, String text) {
+record HistoryEntry(
+        String node, long incarnation, int step, String kind, String look, String text, long lamport, String peer) {
 
     boolean fault() {
         return look.equals("fault");
@@ -49,7 +52,9 @@ record HistoryEntry(String node, long incarnation, int step, String kind, String
                 line.step(),
                 line.kind(),
                 look != null ? look : look(line.kind(), text),
-                text);
+                text,
+                line.lamport(),
+                line instanceof TraceLine.Recv r ? r.from() : line instanceof TraceLine.Fault f ? f.to() : "");
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A small HTML writer: every piece of text goes through {@link #text} (escaped), markup through the tag methods. The
- * page carries its own stylesheet, so a report is one file that opens anywhere without network or JavaScript.
+ * page carries its own stylesheet, so a report is one file that opens anywhere without network; the few lines of
+ * script it may carry (paging and zoom of the sequence diagram) only add to what is shown without them.
  */
 final class Html {
 
@@ -66,6 +67,57 @@ final class Html {
             .inc{font-size:10.5px;color:#9a6700;font-weight:600}
             details{margin:6px 0}
             summary{cursor:pointer;color:#0a58ca}
+            .seq-wrap{overflow:auto;border:1px solid #d0d7de;background:#fff;max-height:80vh}
+            .seq-controls{margin:6px 0;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+            .seq-controls button{font:inherit;padding:1px 10px}
+            svg.sequence{display:block;font:11px system-ui,'DejaVu Sans',sans-serif}
+            svg.sequence .lifeline{stroke:#8c959f;stroke-dasharray:4 4}
+            svg.sequence .lane-head{fill:#f6f8fa;stroke:#8c959f}
+            svg.sequence .lane-name{text-anchor:middle;font-weight:600;font-size:12px}
+            svg.sequence .step-sep{stroke:#d0d7de}
+            svg.sequence .step-label{font-weight:600;font-size:11.5px}
+            svg.sequence .hazard-step{fill:#ffebe9}
+            svg.sequence .hazard-label{fill:#cf222e;font-weight:600;font-size:10.5px}
+            svg.sequence .lamport{fill:#8c959f;font-size:9.5px;text-anchor:end}
+            svg.sequence .arrow{stroke:#57606a;stroke-width:1.3}
+            svg.sequence .arrow.event{stroke:#0969da;stroke-dasharray:5 3}
+            svg.sequence .arrow.from-earlier-page{stroke-dasharray:2 3}
+            svg.sequence .msg-label{fill:#1f2328;font-size:10px}
+            svg.sequence .msg-label.event{fill:#0969da}
+            svg.sequence .dot{fill:#57606a}
+            svg.sequence .dot.decide{fill:#8250df}
+            svg.sequence .dot.event{fill:#0969da}
+            svg.sequence .note{fill:#6e7781;font-size:9.5px}
+            svg.sequence .resend{fill:#fff1cc;stroke:#9a6700;stroke-width:2}
+            svg.sequence .stale{fill:#afb8c1}
+            svg.sequence .fault .diamond{fill:#cf222e}
+            svg.sequence .fault.arm .diamond{fill:#fff;stroke:#bc4c00;stroke-width:1.5}
+            svg.sequence .fault-path{stroke:#cf222e;stroke-width:2;stroke-dasharray:3 2}
+            svg.sequence .fault-label{fill:#cf222e;font-weight:600;font-size:10px}
+            svg.sequence .kill{stroke:#cf222e;stroke-width:3}
+            .banner{margin:12px 0;padding:10px 14px;border-radius:6px;font-size:17px;font-weight:700}
+            .banner.interrupted{background:#fff1cc;border:2px solid #9a6700;color:#6b4700}
+            .grids{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+            .facet-title{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:12.5px}
+            table.grid th.corner{font-weight:400;color:#6e7781;font-size:12px}
+            table.grid td.grid-cell{padding:0;min-width:150px;border:2px solid #fff}
+            table.grid td.grid-cell a{display:block;padding:6px 9px;color:inherit;text-decoration:none}
+            .g-result{display:block;font-weight:700;font-size:14px}
+            .g-line{display:block;font-size:12px}
+            .g-line.hot{font-weight:700;color:#a40e26}
+            .g-consistent{background:#aceebb}.g-benign-alias{background:#b6e3ff}.g-unknown{background:#d0d7de}
+            .g-hazard{background:#ffcecb}.g-failed{background:#cf222e;color:#fff}
+            .g-failed .g-line.hot{color:#fff}
+            .g-incomplete{background:#24292f;color:#fff}.g-skipped,.g-not-run,.g-empty{background:#f6f8fa;color:#6e7781}
+            .g-key{padding:0 6px;border-radius:3px}
+            svg.runtimes{font:11px system-ui,'DejaVu Sans',sans-serif;display:block}
+            svg.runtimes .bar{fill:#0969da}
+            svg.runtimes .bar.oracle{fill:#8250df}
+            svg.runtimes .axis{stroke:#57606a}
+            svg.runtimes .tick{fill:#57606a}
+            table.hazards td.rules{min-width:28em;font-size:12.5px}
+            ol.rule-chain{margin:3px 0 0;padding-left:20px}
+            code.explain,code.reproduce{user-select:all;background:#f6f8fa;padding:1px 4px;border-radius:3px}
             """;
 
     private final StringBuilder out = new StringBuilder(16 * 1024);

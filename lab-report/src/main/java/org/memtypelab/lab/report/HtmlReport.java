@@ -144,7 +144,9 @@ public final class HtmlReport {
         byCell.forEach(
                 (cell, list) -> runs.put(cell, list.stream().map(links::get).toList()));
         Path out = dir.resolve(FILE);
-        Files.writeString(out, CampaignReport.render(campaign, runs), StandardCharsets.UTF_8);
+        String shown = dir.normalize().toString().replace('\\', '/');
+        Files.writeString(
+                out, CampaignReport.render(campaign, runs, shown.isEmpty() ? "." : shown), StandardCharsets.UTF_8);
         int written = (int) links.values().stream()
                 .filter(l -> l.link().endsWith("/" + FILE))
                 .count();
@@ -169,9 +171,13 @@ public final class HtmlReport {
         try {
             RunResult result = writeRunPage(run, scenarios);
             return new CampaignReport.RunLink(
-                    name, rel + "/" + FILE, result.verdict() == null ? "" : result.verdict(), result.complete());
+                    name,
+                    rel + "/" + FILE,
+                    result.verdict() == null ? "" : result.verdict(),
+                    result.complete(),
+                    result.wallMs());
         } catch (IOException | RuntimeException e) {
-            return new CampaignReport.RunLink(name, rel + "/", "", true);
+            return new CampaignReport.RunLink(name, rel + "/", "", true, -1);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.memtypelab.core.coherency.CoherencyLedger;
@@ -40,9 +41,13 @@ final class RunReport {
         Html h = new Html().head(scenario + " - " + verdict + " - memtype-lab run");
         header(h, in, scenario, verdict);
         mappings(h, list(r.mappings()));
-        hazards(h, list(r.hazards()));
-        checks(h, r);
+        hazards(h, r, RuleChain.platform(in.scenarioYaml()));
         Map<Integer, String> stepKinds = new HashMap<>();
+        for (RunResult.StepEntry s : list(r.steps())) {
+            stepKinds.put(s.n(), or(s.kind(), ""));
+        }
+        sequence(h, in, stepKinds);
+        checks(h, r);
         Set<Integer> failed = new HashSet<>();
         steps(h, list(r.steps()), stepKinds, failed);
         h.el("h2", "", "Timeline");
@@ -123,13 +128,32 @@ final class RunReport {
         });
     }
 
-    private static void hazards(Html h, List<RunResult.HazardEntry> hazards) {
+    private static void sequence(Html h, Input in, Map<Integer, String> stepKinds) {
+        h.raw("<h2 id=\"sequence\">Message sequence</h2>");
+        h.el(
+                "p",
+                "muted",
+                "One lane per node, one row per line of history.jsonl in Lamport order (the number on the left). Grey"
+                        + " arrows are messages between nodes, from the sender's last line before the receipt; blue"
+                        + " dashed arrows are events reported to the monitor. Red diamonds are faults injected or"
+                        + " applied (hollow: armed), orange circles repeats answered without acting; steps where a"
+                        + " hazard arose are shaded red. Hover over anything for the whole line.");
+        Map<Integer, List<String>> hazards = new HashMap<>();
+        for (RunResult.HazardEntry z : list(in.result().hazards())) {
+            hazards.computeIfAbsent(z.step(), k -> new ArrayList<>()).add(Words.hazard(z));
+        }
+        SequenceDiagram.of(in.history()).render(h, hazards, stepKinds);
+    }
+
+    private static void hazards(Html h, RunResult r, Optional<RuleChain.Platform> platform) {
+        List<RunResult.HazardEntry> hazards = list(r.hazards());
         if (!h.section("Hazards", hazards, "No hazards.")) {
             return;
         }
-        h.open("table", "").headerRow("buffer", "kind", "between", "types", "step", "witness");
+        h.open("table", "hazards")
+                .headerRow("buffer", "kind", "between", "types", "step", "witness", "why: the rules explain cites");
         for (RunResult.HazardEntry z : hazards) {
-            h.raw("<tr>").el("td", "mono", or(z.buffer(), ""));
+            h.raw("<tr class=\"hazard-row\">").el("td", "mono", or(z.buffer(), ""));
             h.el("td", "bad", or(z.kind(), ""));
             h.el("td", "", String.join(" / ", list(z.between())));
             h.el("td", "mono", String.join(" / ", list(z.types())));
@@ -142,7 +166,22 @@ final class RunReport {
             }
             h.close("td");
             h.el("td", "witness", or(z.witness(), ""));
-            h.raw("</tr>");
+            h.open("td", "rules");
+            Optional<RuleChain> chain = RuleChain.of(z, r, platform);
+            if (chain.isPresent()) {
+                h.el("code", "explain", chain.get().command()).open("ol", "rule-chain");
+                for (String line : chain.get().because()) {
+                    h.el("li", "", line);
+                }
+                h.close("ol");
+            } else {
+                h.el(
+                        "span",
+                        "muted",
+                        "explain covers guest accesses; the guest is not one of this pair, or the run"
+                                + " did not record its guest-map step");
+            }
+            h.close("td").raw("</tr>");
         }
         h.close("table");
     }

@@ -106,7 +106,7 @@ class CampaignReportTest {
             assertThat(dir.resolve(rel).resolve("report.html")).exists();
             assertThat(html).contains("href=\"" + rel + "/report.html\"");
         }
-        assertThat(html).doesNotContain(dir.toString());
+        assertThat(html).doesNotContain("href=\"" + dir).doesNotContain("href=\"/");
     }
 
     @Test
@@ -149,12 +149,49 @@ class CampaignReportTest {
     }
 
     @Test
-    void failuresLinkToTheFailingRunsReport() {
+    void failuresLinkToTheFailingRunsReportAndPrintTheCommandThatReplaysIt() {
         String html = report();
 
         assertThat(html)
                 .contains("<a href=\"runs/1-6.10/r2/report.html\">runs/1-6.10/r2</a></td>"
-                        + "<td class=\"mono\">7</td><td>missed b0 guest/renderer memtype-alias</td>");
+                        + "<td class=\"mono\">7</td><td>missed b0 guest/renderer memtype-alias</td>"
+                        + "<td><code class=\"reproduce\">./memtype-lab replay " + dir + "/runs/1-6.10/r2</code></td>");
+    }
+
+    @Test
+    void theMatrixIsAGridOfItsCellsColouredByResultWithTheExit3Share() {
+        String html = report();
+
+        assertThat(html.split("<td class=\"grid-cell ", -1)).hasSize(4);
+        assertThat(html)
+                .contains("<td class=\"grid-cell g-failed\" data-cell=\"1-6.10\" data-result=\"failed\">")
+                .contains("<td class=\"grid-cell g-consistent\" data-cell=\"2-6.16\" data-result=\"consistent\">")
+                .contains("<td class=\"grid-cell g-skipped\" data-cell=\"3-5.6\" data-result=\"skipped\">")
+                .contains("<span class=\"g-line g-exit3 hot\">exit 3: 1 of 2 (50%)</span>");
+        assertThat(html).contains("<title>run wall times of 6 runs</title>");
+    }
+
+    @Test
+    void anInterruptedCampaignShowsHowFarItGotAndNoGreenExitCode() {
+        write(
+                dir.resolve("campaign.json"),
+                CAMPAIGN.replace("\"exit_code\" : 1", "\"exit_code\" : 0")
+                        .replace(
+                                "\"complete\" : true, \"interrupted\" : false, \"runs_planned\" : 6, \"runs_done\" : 6",
+                                "\"complete\" : false, \"interrupted\" : true, \"runs_planned\" : 6, \"runs_done\" : 4"));
+
+        String html = report();
+
+        assertThat(html).contains("<div class=\"banner interrupted\">interrupted: 4 of 6 runs</div>");
+        assertThat(html).contains("<dt>exit code</dt><dd class=\"bad\">interrupted: 4 of 6 runs</dd>");
+        assertThat(html).doesNotContain("<dd class=\"ok\">0</dd>");
+    }
+
+    @Test
+    void aReproduceCommandQuotesAPathTheShellWouldSplit() {
+        assertThat(CampaignReport.reproduce("runs/my campaign", "runs/1-a/r2"))
+                .isEqualTo("./memtype-lab replay 'runs/my campaign/runs/1-a/r2'");
+        assertThat(CampaignReport.reproduce(".", "runs/1-a/r2")).isEqualTo("./memtype-lab replay runs/1-a/r2");
     }
 
     @Test
