@@ -20,6 +20,8 @@ import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.Observed;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
+import org.memtypelab.runtime.Guard;
+import org.memtypelab.runtime.delivery.EventWindow;
 import org.memtypelab.runtime.delivery.Resync;
 
 /**
@@ -59,8 +61,11 @@ public final class CoherencyMonitor {
     }
 
     static Behavior<MonitorProtocol.Command> create(Resync.Policy policy) {
-        return Behaviors.<Message>setup(
-                        ctx -> Behaviors.withTimers(timers -> new CoherencyMonitor(ctx, timers, policy).runUnknown()))
+        // hostile input is dropped before the monitor sees it; it has no trace file, so the guard's log is the record
+        return Behaviors.<Message>setup(outer -> Guard.<Message>of(
+                        new EventWindow()::admit,
+                        (m, why) -> {},
+                        Behaviors.withTimers(timers -> new CoherencyMonitor(outer, timers, policy).runUnknown())))
                 .narrow();
     }
 

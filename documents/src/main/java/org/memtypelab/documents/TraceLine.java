@@ -22,7 +22,8 @@ import org.memtypelab.core.coherency.Observation;
     @JsonSubTypes.Type(value = TraceLine.Decide.class, name = "decide"),
     @JsonSubTypes.Type(value = TraceLine.Event.class, name = "event"),
     @JsonSubTypes.Type(value = TraceLine.Arm.class, name = "arm"),
-    @JsonSubTypes.Type(value = TraceLine.Fault.class, name = "fault")
+    @JsonSubTypes.Type(value = TraceLine.Fault.class, name = "fault"),
+    @JsonSubTypes.Type(value = TraceLine.Rejected.class, name = "rejected")
 })
 public sealed interface TraceLine {
 
@@ -149,6 +150,15 @@ public sealed interface TraceLine {
             implements TraceLine {
         public Fault(Envelope e, String fault, String to, String message) {
             this(e.node(), e.incarnation(), e.line(), e.lamport(), e.step(), e.wall(), fault, to, message);
+        }
+    }
+
+    /** An invalid {@code message} (its type) arrived and was dropped without acting: {@code reason} says what is wrong. */
+    record Rejected(
+            String node, long incarnation, long line, long lamport, int step, long wall, String message, String reason)
+            implements TraceLine {
+        public Rejected(Envelope e, String message, String reason) {
+            this(e.node(), e.incarnation(), e.line(), e.lamport(), e.step(), e.wall(), message, reason);
         }
     }
 }

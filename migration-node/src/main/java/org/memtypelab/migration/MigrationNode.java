@@ -21,6 +21,7 @@ import org.memtypelab.protocol.node.Peers;
 import org.memtypelab.protocol.node.QemuProtocol;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
+import org.memtypelab.runtime.Guard;
 import org.memtypelab.runtime.NodeControl;
 import org.memtypelab.runtime.NodeJournal;
 import org.memtypelab.runtime.NodeLife;
@@ -89,8 +90,15 @@ public final class MigrationNode {
                             inner.messageAdapter(StepDone.class, Answered::new))
                     .life.supervised()));
             // the funnel: public commands in, wrapped; the adapters' and timers' messages pass through as they are
-            return Behaviors.transformMessages(
-                    MigrationProtocol.Command.class, node, pf -> pf.match(MigrationProtocol.Command.class, Wire::new));
+            // in front of the funnel, the gate every node has: an invalid command is traced and dropped
+            return Guard.of(
+                    MigrationProtocol.Command.class,
+                    journal::problem,
+                    journal::rejected,
+                    Behaviors.transformMessages(
+                            MigrationProtocol.Command.class,
+                            node,
+                            pf -> pf.match(MigrationProtocol.Command.class, Wire::new)));
         });
     }
 

@@ -28,7 +28,7 @@ public abstract class NodeActor<C> {
 
     /**
      * The behaviour of node {@code node}: registers it under {@code key}, opens its journal, and lets {@code make}
-     * build the actor, which starts idle and is restarted (in its last state) after a trace I/O failure.
+     * build the actor behind the {@link Guard} (an invalid message is traced and dropped), which starts idle and is restarted (in its last state) after a trace I/O failure.
      */
     protected static <C> Behavior<C> start(
             ServiceKey<C> key,
@@ -39,7 +39,10 @@ public abstract class NodeActor<C> {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
             NodeJournal journal = NodeJournal.of(node, incarnation, monitor, ctx);
-            return make.apply(journal, ctx.getSelf()).life.supervised();
+            return Guard.of(
+                    journal::problem,
+                    journal::rejected,
+                    make.apply(journal, ctx.getSelf()).life.supervised());
         });
     }
 

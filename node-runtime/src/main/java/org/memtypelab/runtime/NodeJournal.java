@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,6 +20,7 @@ import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.protocol.node.NodeCommand;
 import org.memtypelab.protocol.node.NodeMark;
 import org.memtypelab.protocol.node.Observed;
+import org.memtypelab.protocol.node.ProtocolChecks;
 import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.runtime.delivery.Journal;
@@ -34,6 +36,12 @@ import scala.concurrent.ExecutionContext;
  */
 public final class NodeJournal {
 
+    /**
+     * How far past this node's last event a resend request may reach: a late request of an earlier run (whose stream
+     * was longer) stays legal, a number from far in the future does not.
+     */
+    public static final long SEQ_WINDOW = 1L << 16;
+
     /** One message sent: where to and what. */
     private record Outgoing(ActorRef<Object> to, String toNode, Object message) {}
 
@@ -44,6 +52,7 @@ public final class NodeJournal {
     private final Map<String, Integer> injected = new LinkedHashMap<>();
     private Outbox outbox;
     private long lines;
+    private long rejected;
     private TraceWriter trace;
     private Path traceDir;
 
@@ -111,6 +120,48 @@ public final class NodeJournal {
             // the writer failed before; what it still held is lost either way
         }
         trace = null;
+    }
+
+    /**
+     * What is wrong with a received message, judged from the message ({@link ProtocolChecks}) and from this node's
+     * state: a resend asked of a later incarnation than this one, or of events far past its last. Empty: act on it.
+     */
+    public Optional<String> problem(Object message) {
+        Optional<String> p = ProtocolChecks.problem(message);
+        if (p.isPresent() || !(message instanceof NodeCommand.ResendTo r)) {
+            return p;
+        }
+        if (r.incarnation() > incarnation()) {
+            return Optional.of(
+                    "resend asked of incarnation " + r.incarnation() + ", from the future: this is " + incarnation());
+        }
+        long horizon = journal.lastSeq() + SEQ_WINDOW;
+        for (long seq : r.seqs()) {
+            if (seq > horizon) {
+                return Optional.of("resend asked of event " + seq + ", far past the last one, " + journal.lastSeq());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records an invalid message that was dropped without acting (the clock does not move: nothing was received that
+     * a valid run would send).
+     */
+    public void rejected(Object message, String reason) {
+        rejected++;
+        int step = message instanceof NodeCommand.Step s
+                        && s.stamp() != null
+                        && s.stamp().step() >= 0
+                        && s.stamp().step() <= ProtocolChecks.STEP_MAX
+                ? s.stamp().step()
+                : 0;
+        record(e -> new TraceLine.Rejected(e, ProtocolChecks.simpleName(message), reason), step);
+    }
+
+    /** How many invalid messages this node dropped since it started. */
+    public long rejectedCount() {
+        return rejected;
     }
 
     /** Records a received message and advances the Lamport clock past the sender's. */

@@ -43,6 +43,9 @@ record HistoryEntry(
             text = armed(a);
         } else if (line instanceof TraceLine.Stale s) {
             text = "late " + s.what() + " of run " + s.run() + ", not acted on";
+        } else if (line instanceof TraceLine.Rejected r) {
+            look = "fault";
+            text = "rejected " + r.message() + ": " + r.reason();
         } else {
             throw new IllegalStateException("a trace line kind the timeline does not show: " + line.kind());
         }

@@ -47,8 +47,12 @@ public final class NodeTestKit implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        // the nodes' own serialization bindings, so a test can put bytes through the real CBOR serializer
         kit = ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ActorTestKit.applicationTestConfig()));
+                .withFallback(ConfigFactory.parseResources("memtype-lab-serialization.conf"))
+                .withFallback(ActorTestKit.applicationTestConfig())
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve());
         traceRoot = Files.createTempDirectory("node-traces");
     }
 
