@@ -26,7 +26,7 @@ class HostileScenarioFileTest {
         LoadResult r = ScenarioLoader.load("s.yaml", text);
         assertThat(r).as("%s", r).isInstanceOf(ScenarioError.class);
         ScenarioError e = (ScenarioError) r;
-        ScenarioFuzzTest.assertWithin(text, e);
+        LocatedErrors.assertWithin(text, e);
         return e;
     }
 

@@ -1,7 +1,6 @@
 package org.memtypelab.lab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,8 +34,6 @@ class ScenarioFuzzTest {
     static final int GENERATED = 120;
     static final Duration BATCH_DEADLINE = Duration.ofSeconds(30);
 
-    private static final Pattern JAVA_WORDS = Pattern.compile("java\\.|Exception|com\\.fasterxml|org\\.yaml");
-    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|[\\r\\n\\x{85}\\x{2028}\\x{2029}]");
     private static final List<String> BUNDLED = bundledTexts();
     private static final AtomicInteger LOADED = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
@@ -89,7 +85,7 @@ class ScenarioFuzzTest {
         try {
             r = load.get();
         } catch (RuntimeException | StackOverflowError e) {
-            throw new AssertionError("loading threw " + e + "\n--- text:\n" + clip(text), e);
+            throw new AssertionError("loading threw " + e + "\n--- text:\n" + LocatedErrors.clip(text), e);
         }
         if (r instanceof LoadResult.Loaded) {
             LOADED.incrementAndGet();
@@ -97,26 +93,7 @@ class ScenarioFuzzTest {
         }
         REFUSED.incrementAndGet();
         ScenarioError e = (ScenarioError) r;
-        assertWithin(text, e);
-    }
-
-    /** {@code e} is at a line and column of {@code text} (or just past its end) and names no Java class. */
-    static void assertWithin(String text, ScenarioError e) {
-        String[] lines = LINE_BREAK.split(text, -1);
-        if (e.line() < 1 || e.line() > lines.length) {
-            fail("line out of the text (" + lines.length + " lines): " + e + "\n--- text:\n" + clip(text));
-        }
-        String line = lines[e.line() - 1];
-        if (e.column() < 1 || e.column() > line.codePointCount(0, line.length()) + 1) {
-            fail("column out of line " + e.line() + ": " + e + "\n--- text:\n" + clip(text));
-        }
-        if (e.message().isBlank() || JAVA_WORDS.matcher(e.message()).find()) {
-            fail("message not in plain words: " + e + "\n--- text:\n" + clip(text));
-        }
-    }
-
-    private static String clip(String text) {
-        return text.length() > 2_000 ? text.substring(0, 2_000) + "..." : text;
+        LocatedErrors.assertWithin(text, e);
     }
 
     private static List<String> bundledTexts() {
