@@ -124,8 +124,11 @@ final class Runs {
                         .map(g -> g.stream().sorted().toList())
                         .toList();
                 out.add(new RunResult.PlannedFault(step, null, null, null, groups, null));
-            } else {
+            } else if (a.action() instanceof FaultPlan.Heal) {
                 out.add(new RunResult.PlannedFault(step, null, null, null, null, Map.of()));
+            } else {
+                throw new IllegalArgumentException(
+                        "campaigns plan no " + a.action().describe());
             }
         }
         return out;

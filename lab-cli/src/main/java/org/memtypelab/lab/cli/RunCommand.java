@@ -127,10 +127,13 @@ final class RunCommand implements Callable<Integer> {
             }
             for (Target t : targets) {
                 boolean killsOrRestarts = FaultPlan.of(t.scenario()).armed().stream()
-                        .anyMatch(a -> a.action() instanceof FaultPlan.Kill || a.action() instanceof FaultPlan.Restart);
+                        .anyMatch(a -> a.action() instanceof FaultPlan.Kill
+                                || a.action() instanceof FaultPlan.Restart
+                                || a.action() instanceof FaultPlan.Pause);
                 if (killsOrRestarts) {
-                    errors.add("memtype-lab run: " + t.given() + " kills or restarts nodes, which a conductor that"
-                            + " joined (--join) cannot do to nodes on other hosts; play it with --nodes processes");
+                    errors.add(
+                            "memtype-lab run: " + t.given() + " kills, restarts or pauses nodes, which a conductor that"
+                                    + " joined (--join) cannot do to nodes on other hosts; play it with --nodes processes");
                 }
             }
         } else if (bind != null) {

@@ -115,7 +115,7 @@ class MultiHostIT {
                         logs.resolve("x").toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("kills or restarts nodes").doesNotContain("Exception");
+        assertThat(err.toString()).contains("kills, restarts or pauses nodes").doesNotContain("Exception");
         assertThat(logs.resolve("x")).doesNotExist();
     }
 

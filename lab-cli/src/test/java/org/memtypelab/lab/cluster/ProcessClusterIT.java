@@ -83,4 +83,26 @@ class ProcessClusterIT {
         assertThat(cluster.node(NodeRole.KVM).isAlive()).isTrue();
         assertThat(cluster.node(NodeRole.MONITOR).isAlive()).isTrue();
     }
+
+    /** SIGSTOP, then SIGCONT after the pause: the JVM is stopped ("T" in /proc) at once and runs again after. */
+    @Test
+    void aPausedNodeIsStoppedAndThenGoesOn() throws Exception {
+        long pid = cluster.node(NodeRole.MONITOR).handle().pid();
+
+        cluster.pause(NodeRole.MONITOR, Duration.ofSeconds(1));
+
+        assertThat(state(pid)).as("state of the paused JVM").isEqualTo('T');
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (state(pid) == 'T' && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertThat(state(pid)).as("state after the pause").isNotEqualTo('T');
+        assertThat(cluster.node(NodeRole.MONITOR).isAlive()).isTrue();
+    }
+
+    /** The process state letter of /proc/PID/stat (R, S, T, ...). */
+    private static char state(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
 }

@@ -147,6 +147,35 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** Crashes {@code role}: terminates its system without leaving, so the others must detect it and down it. */
+    /**
+     * The embedded equivalent of a long GC pause of {@code role}'s JVM: every thread of its ActorSystem's dispatchers
+     * (default, internal - cluster heartbeats -, remoting and the node's own) is held until {@code length} has passed,
+     * so it neither handles messages nor answers heartbeats; returns at once. Tasks queued behind the holders return
+     * immediately once the pause is over.
+     */
+    public synchronized void pause(NodeRole role, java.time.Duration length) {
+        ActorSystem<Void> sys = system(role);
+        long end = System.nanoTime() + length.toNanos();
+        Runnable hold = () -> {
+            for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        };
+        for (org.apache.pekko.actor.typed.DispatcherSelector d : List.of(
+                org.apache.pekko.actor.typed.DispatcherSelector.defaultDispatcher(),
+                org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("pekko.actor.internal-dispatcher"),
+                org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("pekko.remote.default-remote-dispatcher"),
+                org.memtypelab.runtime.NodeDispatcher.PROPS)) {
+            java.util.concurrent.Executor threads = sys.dispatchers().lookup(d);
+            for (int i = 0; i < PAUSE_HOLDERS; i++) {
+                threads.execute(hold);
+            }
+        }
+    }
+
+    /** Holders per dispatcher: more than any of them has threads (the default dispatcher's pool is the largest). */
+    private static final int PAUSE_HOLDERS = 64;
+
     public synchronized void kill(NodeRole role) {
         ActorSystem<Void> system = system(role);
         live.remove(role);

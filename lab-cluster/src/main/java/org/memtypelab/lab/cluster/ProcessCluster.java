@@ -92,6 +92,40 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /** Crashes {@code role} with SIGKILL ({@code kill -9}) and waits until the process is gone. */
+    /** {@code SIGSTOP} of {@code role}'s JVM now and {@code SIGCONT} after {@code length}: a long GC pause. */
+    public synchronized void pause(NodeRole role, Duration length) {
+        long pid = node(role).handle().pid();
+        signal("STOP", pid);
+        Thread resume = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(length.toMillis()); // the pause itself, not a synchronisation
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    signal("CONT", pid);
+                },
+                "resume-" + role.label());
+        resume.setDaemon(true);
+        resume.start();
+    }
+
+    private static void signal(String name, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + pid, e);
+        }
+    }
+
     public synchronized void kill(NodeRole role) {
         NodeProcess node = node(role);
         if (!node.killAndWait(EXIT_TIMEOUT)) {

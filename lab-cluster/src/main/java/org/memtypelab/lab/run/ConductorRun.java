@@ -397,6 +397,16 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
             kill(k.node(), n, counted);
         } else if (a instanceof FaultPlan.Restart r) {
             restart(r.node(), n, counted);
+        } else if (a instanceof FaultPlan.Pause p) {
+            offActor(
+                    () -> {
+                        cluster.pause(p.node(), Duration.ofMillis(p.ms()));
+                        return p.node();
+                    },
+                    paused -> {
+                        journal.decided(n, paused.label() + " paused for " + p.ms() + " ms");
+                        counted.run();
+                    });
         }
     }
 

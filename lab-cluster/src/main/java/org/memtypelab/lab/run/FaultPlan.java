@@ -25,7 +25,7 @@ public record FaultPlan(List<Armed> armed) {
     public record Armed(int step, Action action) {}
 
     /** What a fault does. */
-    public sealed interface Action permits Messages, Kill, Restart, Partition, Heal {
+    public sealed interface Action permits Messages, Kill, Restart, Pause, Partition, Heal {
 
         /** In plain words, for traces and reports. */
         String describe();
@@ -54,6 +54,14 @@ public record FaultPlan(List<Armed> armed) {
         @Override
         public String describe() {
             return "restart " + node.label();
+        }
+    }
+
+    /** The node freezes for {@code ms} (SIGSTOP/SIGCONT of its JVM; embedded: its ActorSystem's threads held). */
+    public record Pause(NodeRole node, long ms) implements Action {
+        @Override
+        public String describe() {
+            return "pause " + node.label() + " for " + ms + " ms";
         }
     }
 
@@ -108,6 +116,9 @@ public record FaultPlan(List<Armed> armed) {
             return new Kill(k.node());
         } else if (a instanceof Fault.Restart r) {
             return new Restart(r.node());
+        } else if (a instanceof Fault.Pause p) {
+            // like a delay, a pause keeps its meaning against the (scaled) failure detector and waits
+            return new Pause(p.node(), TimeFactor.scaleMillis(p.ms()));
         } else if (a instanceof Fault.Partition p) {
             return new Partition(p.groups().stream()
                     .map(g -> Set.copyOf(g.stream().map(NodeRole::label).toList()))

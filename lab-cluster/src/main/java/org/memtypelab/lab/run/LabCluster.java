@@ -34,6 +34,11 @@ public interface LabCluster extends AutoCloseable {
     /** Starts a new incarnation of a killed {@code role}, waits until it is Up; returns its {@code host:port}. */
     String restart(NodeRole role);
 
+    /** Freezes {@code role} for {@code length} and returns at once; it goes on by itself afterwards. */
+    default void pause(NodeRole role, Duration length) {
+        throw new UnsupportedOperationException(mode() + " cluster cannot pause nodes");
+    }
+
     @Override
     void close();
 
@@ -85,6 +90,11 @@ public interface LabCluster extends AutoCloseable {
             @Override
             public String mode() {
                 return "embedded";
+            }
+
+            @Override
+            public void pause(NodeRole role, Duration length) {
+                cluster.pause(role, length);
             }
 
             @Override
@@ -154,6 +164,11 @@ public interface LabCluster extends AutoCloseable {
             }
 
             private final java.util.Map<NodeRole, Long> incarnations = new java.util.EnumMap<>(NodeRole.class);
+
+            @Override
+            public void pause(NodeRole role, Duration length) {
+                cluster.pause(role, length);
+            }
 
             @Override
             public void kill(NodeRole role) {

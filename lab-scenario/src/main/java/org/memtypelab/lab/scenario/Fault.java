@@ -86,7 +86,7 @@ public record Fault(Trigger at, Action action) {
     }
 
     /** What the fault does once armed. */
-    public sealed interface Action permits Drop, Delay, Duplicate, Reorder, Kill, Restart, Partition, Heal {}
+    public sealed interface Action permits Drop, Delay, Duplicate, Reorder, Kill, Restart, Pause, Partition, Heal {}
 
     /** Matching messages are lost. */
     public record Drop(Messages messages) implements Action {}
@@ -105,6 +105,12 @@ public record Fault(Trigger at, Action action) {
 
     /** The node restarts with a new incarnation. */
     public record Restart(NodeRole node) implements Action {}
+
+    /**
+     * The node freezes for {@code ms} and then goes on, as in a long GC pause: {@code SIGSTOP}/{@code SIGCONT} of its
+     * JVM in process mode; in embedded mode every thread of its ActorSystem is held for that long.
+     */
+    public record Pause(NodeRole node, long ms) implements Action {}
 
     /** The nodes are split into groups that cannot reach each other. */
     public record Partition(List<Set<NodeRole>> groups) implements Action {

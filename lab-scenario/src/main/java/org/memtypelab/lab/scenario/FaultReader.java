@@ -14,7 +14,7 @@ final class FaultReader {
 
     private static final List<String> TRIGGERS = List.of("at", "step");
     private static final List<String> ACTIONS =
-            List.of("drop", "delay", "duplicate", "reorder", "kill", "restart", "partition", "heal");
+            List.of("drop", "delay", "duplicate", "reorder", "kill", "restart", "pause", "partition", "heal");
     private static final List<String> KEYS = concat(TRIGGERS, ACTIONS);
     /** The most faults in one scenario: as many as it may have steps. */
     static final int MAX_FAULTS = StepReader.MAX_STEPS;
@@ -72,6 +72,10 @@ final class FaultReader {
             }
             case "kill" -> new Fault.Kill(stoppable(n, path));
             case "restart" -> new Fault.Restart(stoppable(n, path));
+            case "pause" -> {
+                Fields p = Fields.of(n, path, List.of("node", "ms"));
+                yield new Fault.Pause(stoppable(p.req("node"), p.path("node")), p.integer("ms", 1, 600_000));
+            }
             case "partition" -> partition(n, path);
             case "heal" -> {
                 Fields.of(n, path, List.of());
