@@ -331,7 +331,7 @@ class ScenarioLoaderErrorTest {
                         "fault with two actions",
                         "5:25",
                         "name: t\nsteps:\n  - migrate: {}\nfaults:\n  - {step: 1, drop: {}, heal: {}}\n",
-                        "give exactly one action; allowed: drop, delay, duplicate, reorder, kill, restart, partition,"
+                        "give exactly one action; allowed: drop, delay, duplicate, reorder, kill, restart, pause, partition,"
                                 + " heal"),
                 bad(
                         "kill the conductor",
