@@ -64,26 +64,15 @@ final class KeygenCommand implements Callable<Integer> {
         ownerOnly(pass);
         Keytool k = new Keytool(dir, password);
         // the CA: a self-signed key pair allowed to sign certificates
-        k.run(
-                "-genkeypair",
-                "-alias",
+        genkeypair(
+                k,
                 "ca",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "" + days,
-                "-dname",
                 "CN=memtype-lab CA " + dir.toAbsolutePath().getFileName(),
+                "ca.p12",
                 "-ext",
                 "bc:c=ca:true",
                 "-ext",
-                "KeyUsage=keyCertSign,cRLSign",
-                "-keystore",
-                "ca.p12",
-                "-storetype",
-                "PKCS12");
+                "KeyUsage=keyCertSign,cRLSign");
         k.run("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
         k.run(
                 "-importcert",
@@ -130,22 +119,7 @@ final class KeygenCommand implements Callable<Integer> {
     private void role(Keytool k, NodeRole role) throws IOException, InterruptedException {
         String store = Tls.keyStore(role);
         String name = role.label();
-        k.run(
-                "-genkeypair",
-                "-alias",
-                "node",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "" + days,
-                "-dname",
-                "CN=memtype-lab " + name,
-                "-keystore",
-                store,
-                "-storetype",
-                "PKCS12");
+        genkeypair(k, "node", "CN=memtype-lab " + name, store);
         k.run("-certreq", "-alias", "node", "-keystore", store, "-file", name + ".csr");
         k.run(
                 "-gencert",
@@ -170,6 +144,26 @@ final class KeygenCommand implements Callable<Integer> {
         k.run("-importcert", "-alias", "node", "-file", name + ".pem", "-keystore", store);
         Files.delete(dir.resolve(name + ".csr"));
         ownerOnly(dir.resolve(store));
+    }
+
+    /** A 2048-bit RSA key pair under {@code alias} in the PKCS12 store {@code store}, valid {@link #days}. */
+    private void genkeypair(Keytool k, String alias, String dname, String store, String... extensions)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "" + days,
+                "-dname",
+                dname));
+        args.addAll(List.of(extensions));
+        args.addAll(List.of("-keystore", store, "-storetype", "PKCS12"));
+        k.run(args.toArray(String[]::new));
     }
 
     private static boolean hasFiles(Path d) throws IOException {

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.memtypelab.documents.RunFiles;
 import org.memtypelab.lab.run.LabCluster;
 
 /**
@@ -76,11 +75,9 @@ final class ClassLab implements ExtensionContext.Store.CloseableResource, AutoCl
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
+        try {
+            RunFiles.deleteTree(dir);
+        } catch (UncheckedIOException e) {
             // a temporary directory left behind is not worth failing a green test class for
         }
     }
