@@ -13,7 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * The module picture of DESIGN.md, enforced: which arrows are allowed between our modules and which never are. The
  * rules read packages, which follow the modules one to one (core: org.memtypelab.core, protocol:
  * org.memtypelab.protocol, documents: org.memtypelab.documents, node-runtime: org.memtypelab.runtime, the nodes: kvm,
- * qemu, gpu, migration, monitor, the lab modules: org.memtypelab.lab.scenario, .cluster and .run, .campaign, .report,
+ * qemu, gpu, migration, monitor, the lab modules: org.memtypelab.lab.scenario, .cluster, .run and .sim, .campaign, .report,
  * .junit, .cli).
  */
 @AnalyzeClasses(packages = "org.memtypelab", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -42,7 +42,7 @@ class ArchitectureTest {
             .layer("documents")
             .definedBy("org.memtypelab.documents..")
             .layer("cluster")
-            .definedBy("org.memtypelab.lab.cluster..", "org.memtypelab.lab.run..")
+            .definedBy("org.memtypelab.lab.cluster..", "org.memtypelab.lab.run..", "org.memtypelab.lab.sim..")
             .layer("campaign")
             .definedBy("org.memtypelab.lab.campaign..")
             .layer("report")

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.memtypelab.core.coherency.Event;
 import org.memtypelab.core.coherency.Observation;
 import org.memtypelab.documents.TraceLine;
@@ -25,6 +26,7 @@ import org.memtypelab.protocol.node.RunSetup;
 import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.runtime.delivery.Journal;
 import org.memtypelab.runtime.delivery.Outbox;
+import org.memtypelab.runtime.trace.TraceClock;
 import org.memtypelab.runtime.trace.TraceWriter;
 import scala.concurrent.ExecutionContext;
 
@@ -49,6 +51,9 @@ public final class NodeJournal {
     private final ActorRef<MonitorProtocol.Command> monitor;
     private final Scheduler scheduler;
     private final ExecutionContext executor;
+    /** Where trace lines take their time from: the wall clock, or a simulated cluster's virtual time. */
+    private final TraceClock clock;
+
     private final Map<String, Integer> injected = new LinkedHashMap<>();
     private Outbox outbox;
     private long lines;
@@ -63,10 +68,21 @@ public final class NodeJournal {
             ActorRef<MonitorProtocol.Command> monitor,
             Scheduler scheduler,
             ExecutionContext executor) {
+        this(node, incarnation, monitor, scheduler, executor, TraceClock.WALL);
+    }
+
+    private NodeJournal(
+            String node,
+            long incarnation,
+            ActorRef<MonitorProtocol.Command> monitor,
+            Scheduler scheduler,
+            ExecutionContext executor,
+            TraceClock clock) {
         this.journal = new Journal<>(node, incarnation);
         this.monitor = monitor;
         this.scheduler = scheduler;
         this.executor = executor;
+        this.clock = clock;
         this.outbox = new Outbox(node, 0);
     }
 
@@ -83,10 +99,17 @@ public final class NodeJournal {
         return journal.incarnation();
     }
 
-    /** The journal of a node actor: held-back messages use its system's scheduler and its dispatcher. */
+    /**
+     * The journal of a node actor: held-back messages use its system's scheduler and its dispatcher; trace lines take
+     * their time from the scheduler when it keeps time itself (a simulated cluster), else from the wall clock.
+     */
     public static NodeJournal of(
             String node, long incarnation, ActorRef<MonitorProtocol.Command> monitor, ActorContext<?> ctx) {
-        return new NodeJournal(node, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext());
+        org.apache.pekko.actor.Scheduler classic =
+                Adapter.toClassic(ctx.getSystem()).scheduler();
+        TraceClock clock = classic instanceof TraceClock c ? c : TraceClock.WALL;
+        return new NodeJournal(
+                node, incarnation, monitor, ctx.getSystem().scheduler(), ctx.getExecutionContext(), clock);
     }
 
     /**
@@ -318,8 +341,8 @@ public final class NodeJournal {
             }
             trace = TraceWriter.open(traceDir, node());
         }
-        trace.line(kind.apply(new TraceLine.Envelope(
-                node(), incarnation(), ++lines, journal.lamport(), step, System.currentTimeMillis())));
+        trace.line(kind.apply(
+                new TraceLine.Envelope(node(), incarnation(), ++lines, journal.lamport(), step, clock.millis())));
     }
 
     /** Closes the trace file; nothing is traced until the next run starts. */

@@ -17,7 +17,20 @@ import org.memtypelab.lab.scenario.YamlTree.SeqNode;
  * @param sourceFile where the spec was loaded from, for messages
  */
 public record CampaignSpec(
-        String name, String description, Base base, List<Axis> matrix, Faults faults, long seed, String sourceFile) {
+        String name,
+        String description,
+        Base base,
+        List<Axis> matrix,
+        Faults faults,
+        long seed,
+        String sourceFile,
+        String nodes) {
+
+    /** Where a campaign's runs play unless the spec or {@code --nodes} says otherwise. */
+    public static final String DEFAULT_NODES = "embedded";
+
+    /** The values of {@code nodes}. */
+    public static final List<String> NODES = List.of("embedded", "processes", "sim");
 
     public CampaignSpec {
         matrix = List.copyOf(matrix);

@@ -24,7 +24,7 @@ import org.memtypelab.lab.scenario.YamlTree.SeqNode;
  */
 final class CampaignSpecReader {
 
-    static final List<String> TOP_KEYS = List.of("name", "description", "base", "seed", "matrix", "faults");
+    static final List<String> TOP_KEYS = List.of("name", "description", "base", "seed", "nodes", "matrix", "faults");
     static final List<String> FAULT_KEYS = List.of("random", "runs-per-cell");
     static final List<String> RANDOM_KEYS = List.of("messages", "kills", "partitions");
     /** Scenario keys a matrix may not vary, and why. */
@@ -73,7 +73,8 @@ final class CampaignSpecReader {
                             + MAX_RUNS + " runs; allowed: at most " + MAX_RUNS / cells + " runs per cell (or"
                             + " split the campaign)");
         }
-        return new CampaignSpec(name, description, base, matrix, faults, seed, sourceName);
+        String nodes = top.optChoice("nodes", CampaignSpec.NODES, n -> n).orElse(CampaignSpec.DEFAULT_NODES);
+        return new CampaignSpec(name, description, base, matrix, faults, seed, sourceName, nodes);
     }
 
     private static List<CampaignSpec.Axis> matrix(Node node) {

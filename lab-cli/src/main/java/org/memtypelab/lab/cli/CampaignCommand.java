@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.memtypelab.documents.CampaignFiles;
 import org.memtypelab.documents.CampaignSummary;
 import org.memtypelab.lab.campaign.Campaign;
@@ -75,10 +78,30 @@ final class CampaignCommand implements Callable<Integer> {
     Integer parallel;
 
     @Option(
+            names = "--nodes",
+            paramLabel = "embedded|processes|sim",
+            description = "Where the runs play (default: the spec's `nodes`, else embedded); sim plays the same node"
+                    + " actors in virtual time, thousands of runs a minute.")
+    RunCommand.Nodes nodes;
+
+    @Option(
             names = "--tls",
             paramLabel = "DIR",
             description = "Mutual TLS between the nodes with the keys `keygen DIR` made (default: plain TCP).")
     Path tls;
+
+    /** Forms each worker's cluster where {@code --nodes}, else the spec, says the runs play. */
+    private Supplier<LabCluster> clusters(Campaign campaign, Path dir) {
+        String where = nodes != null
+                ? nodes.name().toLowerCase(Locale.ROOT)
+                : campaign.spec().nodes();
+        AtomicInteger formed = new AtomicInteger();
+        return switch (where) {
+            case "sim" -> LabCluster::sim;
+            case "processes" -> () -> LabCluster.processes(dir.resolve("nodes-" + formed.incrementAndGet()));
+            default -> LabCluster::embedded;
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -153,7 +176,7 @@ final class CampaignCommand implements Callable<Integer> {
         CountDownLatch printed = new CountDownLatch(1);
         CampaignResult result;
         try (Progress progress = ConsoleProgress.forConsole(campaign.spec().name(), total, System.err)) {
-            CampaignRunner runner = new CampaignRunner(campaign, dir, workers, LabCluster::embedded, progress);
+            CampaignRunner runner = new CampaignRunner(campaign, dir, workers, clusters(campaign, dir), progress);
             if (resume != null) {
                 int done = runner.resume();
                 err.println("memtype-lab campaign: resuming " + dir + ": " + done + " of " + total

@@ -47,10 +47,11 @@ final class RunCommand implements Callable<Integer> {
 
     static final int INCOMPLETE = 3;
 
-    /** {@code embedded|processes}. */
+    /** {@code embedded|processes|sim}. */
     enum Nodes {
         EMBEDDED,
-        PROCESSES
+        PROCESSES,
+        SIM
     }
 
     /** A scenario to play: the loaded scenario and the exact text it came from. */
@@ -80,7 +81,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed (default: the scenario's, else 1).")
     Long seed;
 
-    @Option(names = "--nodes", paramLabel = "embedded|processes", description = "One JVM (default) or one per node.")
+    @Option(
+            names = "--nodes",
+            paramLabel = "embedded|processes|sim",
+            description = "Every node in this JVM over loopback Artery (default), one JVM per node, or the simulator:"
+                    + " the same node actors run one task at a time in virtual time, deterministic and fast.")
     Nodes nodes = Nodes.EMBEDDED;
 
     @Option(
@@ -122,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             resolve(given, targets, errors);
         }
         if (join != null) {
-            if (nodes == Nodes.PROCESSES) {
+            if (nodes != Nodes.EMBEDDED) {
                 errors.add("memtype-lab run: --join plays on nodes started elsewhere; --nodes cannot go with it");
             }
             for (Target t : targets) {
@@ -186,7 +191,11 @@ final class RunCommand implements Callable<Integer> {
             return LabCluster.joined(
                     join.toString(), bind != null ? bind.host() : "127.0.0.1", bind != null ? bind.port() : 0, waits);
         }
-        return nodes == Nodes.EMBEDDED ? LabCluster.embedded(waits) : LabCluster.processes(logDir, waits);
+        return switch (nodes) {
+            case EMBEDDED -> LabCluster.embedded(waits);
+            case PROCESSES -> LabCluster.processes(logDir, waits);
+            case SIM -> LabCluster.sim();
+        };
     }
 
     /** One finished run: its result, directory and exit code. */

@@ -61,7 +61,7 @@ public final class Conductor {
 
     /** A conductor that says in {@code waits} what its runs wait for. */
     public Conductor(LabCluster cluster, Waits waits) {
-        this(cluster, NodeGuardians.monitor(cluster.conductor()), TIMEOUTS, waits);
+        this(cluster, cluster.monitor(), TIMEOUTS, waits);
     }
 
     Conductor(LabCluster cluster, ActorRef<MonitorProtocol.Command> monitor, RunTimeouts timeouts) {
@@ -84,6 +84,7 @@ public final class Conductor {
 
     /** Runs {@code scenario} with {@code seed} and {@code plan}, writing the conductor's trace into {@code dir}. */
     public RunOutcome run(Scenario scenario, long seed, Path dir, String runId, FaultPlan plan) {
+        cluster.beforeRun();
         long start = System.nanoTime();
         CompletableFuture<RunOutcome> result = new CompletableFuture<>();
         ActorRef<ConductorRun.Command> run;
@@ -104,12 +105,13 @@ public final class Conductor {
         }
         Duration bound = bound(scenario, plan, timeouts);
         try {
-            return await(result, bound);
+            return await(cluster, result, bound);
         } catch (TimeoutException e) {
-            String why = "the run did not finish within " + bound;
+            String why =
+                    "the run did not finish within " + bound + (e.getMessage() == null ? "" : ": " + e.getMessage());
             run.tell(new ConductorRun.Abandon(why));
             try {
-                return await(result, ABANDON_GRACE);
+                return await(cluster, result, ABANDON_GRACE);
             } catch (TimeoutException | InterruptedException again) {
                 return notFinished(why, start);
             }
@@ -140,10 +142,10 @@ public final class Conductor {
         return bound.plus(perFault.multipliedBy(plan.armed().size()));
     }
 
-    private static RunOutcome await(CompletableFuture<RunOutcome> result, Duration bound)
+    private static RunOutcome await(LabCluster cluster, CompletableFuture<RunOutcome> result, Duration bound)
             throws TimeoutException, InterruptedException {
         try {
-            return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return cluster.await(result, bound);
         } catch (ExecutionException e) {
             // a bug, or a cluster call that failed: the caller gets it as before, not an incomplete run
             if (e.getCause() instanceof RuntimeException r) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,6 +37,7 @@ import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.util.Timeout;
 import org.memtypelab.core.coherency.Coherence;
 import org.memtypelab.core.migration.MigrationOutcome;
 import org.memtypelab.lab.cluster.Waits;
@@ -52,6 +55,8 @@ import org.memtypelab.protocol.node.Stamp;
 import org.memtypelab.protocol.node.StepDone;
 import org.memtypelab.runtime.NodeJournal;
 import org.memtypelab.runtime.delivery.StepAttempts;
+import scala.reflect.ClassTag;
+import scala.util.Try;
 
 /**
  * One run of the conductor, as an actor: it waits until the Receptionist lists every node, sets up the run, arms each
@@ -272,15 +277,14 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     /** Asks the monitor singleton to reset; it may still be starting on the oldest monitor node, so asks again. */
     private void resetMonitor(int attempt) {
         waits.on("the coherency monitor to accept the run (attempt " + attempt + ")");
-        getContext()
-                .ask(
-                        StepDone.class,
-                        monitor,
-                        t.attempt(),
-                        r -> new MonitorProtocol.Reset(play.runId(), coherence, r),
-                        (ok, failure) -> ok != null
-                                ? new Resume(() -> inSequence(Conductor.NODES, this::setUp, () -> playStep(1)))
-                                : new ResetUnanswered(attempt, "monitor reset got no answer: " + failure.getMessage()));
+        ask(
+                StepDone.class,
+                monitor,
+                t.attempt(),
+                r -> new MonitorProtocol.Reset(play.runId(), coherence, r),
+                (ok, failure) -> ok != null
+                        ? new Resume(() -> inSequence(Conductor.NODES, this::setUp, () -> playStep(1)))
+                        : new ResetUnanswered(attempt, "monitor reset got no answer: " + failure.getMessage()));
     }
 
     private void setUp(NodeRole role, Runnable then) {
@@ -359,15 +363,14 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
                 }),
                 () -> {
                     waits.on("the coherency monitor's report");
-                    getContext()
-                            .ask(
-                                    MonitorProtocol.MonitorReport.class,
-                                    monitor,
-                                    t.report(),
-                                    r -> new MonitorProtocol.Report(play.runId(), coherence, marks, r),
-                                    (report, failure) -> report != null
-                                            ? new Resume(() -> reported(report))
-                                            : new Halt("monitor report got no answer: " + failure.getMessage()));
+                    ask(
+                            MonitorProtocol.MonitorReport.class,
+                            monitor,
+                            t.report(),
+                            r -> new MonitorProtocol.Report(play.runId(), coherence, marks, r),
+                            (report, failure) -> report != null
+                                    ? new Resume(() -> reported(report))
+                                    : new Halt("monitor report got no answer: " + failure.getMessage()));
                 });
     }
 
@@ -548,19 +551,18 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
         long id = ++controlIds;
         pendingControls.add(id);
         Duration patience = t.control().multipliedBy(CONTROL_PATIENCE);
-        getContext()
-                .ask(
-                        type,
-                        ref(role),
-                        patience,
-                        msg::apply,
-                        (reply, failure) -> reply != null
-                                ? new Resume(() -> {
-                                    pendingControls.remove(id);
-                                    then.accept(reply);
-                                })
-                                : new Halt(asked + " got no answer within " + patience + " although " + role.label()
-                                        + " stayed Up and reachable"));
+        ask(
+                type,
+                ref(role),
+                patience,
+                msg::apply,
+                (reply, failure) -> reply != null
+                        ? new Resume(() -> {
+                            pendingControls.remove(id);
+                            then.accept(reply);
+                        })
+                        : new Halt(asked + " got no answer within " + patience + " although " + role.label()
+                                + " stayed Up and reachable"));
         timers.startSingleTimer("control-" + id, new ControlCheck(id, role, asked, 1), t.control());
     }
 
@@ -582,6 +584,9 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     /** Why the cluster says {@code role}'s node cannot answer: unreachable, not Up, or no member at all. */
     private Optional<String> clusterLost(NodeRole role) {
         Address address = ref(role).path().address();
+        if (address.hasLocalScope()) {
+            return Optional.empty(); // a node in the conductor's own system (tests, sim): the cluster cannot lose it
+        }
         CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
         for (Member m : state.getUnreachable()) {
             if (m.address().equals(address)) {
@@ -595,9 +600,30 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
                         : Optional.of(role.label() + " is " + m.status() + " in the cluster");
             }
         }
-        return address.hasLocalScope()
-                ? Optional.empty() // a node in the conductor's own system (tests): the cluster cannot lose it
-                : Optional.of(role.label() + " at " + address + " is no longer a cluster member");
+        return Optional.of(role.label() + " at " + address + " is no longer a cluster member");
+    }
+
+    /**
+     * Pekko's ask, through the Scala API: its answer is handed to this actor on the thread that completed it. The Java
+     * API's answer goes through a {@code CompletionStage} whose Scala implementation runs every callback
+     * asynchronously - on a machine with two cores, each on a new thread - which a simulated cluster cannot order.
+     */
+    private <Q, R> void ask(
+            Class<R> type,
+            RecipientRef<Q> target,
+            Duration timeout,
+            Function<ActorRef<R>, Q> request,
+            BiFunction<R, Throwable, Command> then) {
+        getContext()
+                .asScala()
+                .ask(
+                        target,
+                        request::apply,
+                        (Try<R> t) -> t.isSuccess()
+                                ? then.apply(t.get(), null)
+                                : then.apply(null, t.failed().get()),
+                        Timeout.create(timeout),
+                        ClassTag.apply(type));
     }
 
     /** Runs a blocking cluster call on the blocking-io dispatcher, then {@code then} with its result on this actor. */

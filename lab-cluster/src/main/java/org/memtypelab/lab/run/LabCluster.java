@@ -4,13 +4,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.EmbeddedCluster;
 import org.memtypelab.lab.cluster.ProcessCluster;
 import org.memtypelab.lab.cluster.Waits;
 import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.MonitorProtocol;
 import org.memtypelab.runtime.cluster.NodeConfig;
 import org.memtypelab.runtime.cluster.TimeFactor;
 
@@ -31,12 +36,32 @@ public interface LabCluster extends AutoCloseable {
     /** Crashes {@code role}: terminate without leaving (embedded), {@code kill -9} (processes). */
     void kill(NodeRole role);
 
-    /** Starts a new incarnation of a killed {@code role}, waits until it is Up; returns its {@code host:port}. */
+    /**
+     * Starts a new incarnation of a killed {@code role}, waits until it is Up; returns its {@code host:port} (in a
+     * simulated cluster, where every actor is local: its actor's name).
+     */
     String restart(NodeRole role);
 
     /** Freezes {@code role} for {@code length} and returns at once; it goes on by itself afterwards. */
     default void pause(NodeRole role, Duration length) {
         throw new UnsupportedOperationException(mode() + " cluster cannot pause nodes");
+    }
+
+    /** The coherency monitor the conductor reports to: the cluster singleton's proxy, unless the cluster keeps its own. */
+    default ActorRef<MonitorProtocol.Command> monitor() {
+        return NodeGuardians.monitor(conductor());
+    }
+
+    /** Called before each run; a simulated cluster starts every run from the same state. */
+    default void beforeRun() {}
+
+    /**
+     * Waits up to {@code bound} for a run's {@code result}; a simulated cluster drives its virtual time meanwhile, and
+     * gives up as soon as nothing more can happen.
+     */
+    default <T> T await(CompletableFuture<T> result, Duration bound)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -115,6 +140,14 @@ public interface LabCluster extends AutoCloseable {
                 cluster.close();
             }
         };
+    }
+
+    /**
+     * Every role as actors of one ActorSystem in this JVM, run one task at a time by a deterministic loop in virtual
+     * time ({@code --nodes sim}): the same node actors and models as the other modes, without a network.
+     */
+    static LabCluster sim() {
+        return org.memtypelab.lab.sim.SimCluster.start();
     }
 
     /** One JVM per node role ({@code memtype-lab node ROLE}); the conductor joins from this JVM. */

@@ -46,10 +46,15 @@ final class NodeListings {
         }
     }
 
-    /** The first listed actor of {@code role}, at {@code host:port} unless {@code address} is empty. */
+    /**
+     * The first listed actor of {@code role}, at {@code host:port} unless {@code address} is empty; in a simulated
+     * cluster, where every actor is local, {@code address} is the new incarnation's actor name.
+     */
     Optional<ActorRef<?>> at(NodeRole role, String address) {
         return listed.getOrDefault(role, List.of()).stream()
-                .filter(r -> address.isEmpty() || hostPort(r).equals(address))
+                .filter(r -> address.isEmpty()
+                        || hostPort(r).equals(address)
+                        || r.path().name().equals(address))
                 .findFirst();
     }
 

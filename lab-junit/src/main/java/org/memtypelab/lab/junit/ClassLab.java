@@ -38,8 +38,11 @@ final class ClassLab implements ExtensionContext.Store.CloseableResource, AutoCl
             throw new UncheckedIOException("cannot create a run directory for " + testClass.getName(), e);
         }
         try {
-            LabCluster cluster =
-                    nodes == Nodes.PROCESSES ? LabCluster.processes(runs.resolve("nodes")) : LabCluster.embedded();
+            LabCluster cluster = switch (nodes) {
+                case EMBEDDED -> LabCluster.embedded();
+                case PROCESSES -> LabCluster.processes(runs.resolve("nodes"));
+                case SIM -> LabCluster.sim();
+            };
             return new ClassLab(cluster, runs, keepRuns);
         } catch (RuntimeException | Error e) {
             delete(runs);
