@@ -13,7 +13,8 @@ import org.memtypelab.core.coherency.CoherencyLedger;
  * {@code result.json}: what one run found (docs/scenarios.md "Result document"). The same record writes the file,
  * prints {@code run --json} and is read back by {@code replay}, reports and campaigns; the schema is
  * {@code docs/schemas/result.schema.json}. Absent fields: {@code incomplete} when the run completed; {@code notes},
- * {@code truth}, {@code monitor} when the monitor never answered; {@code campaign} outside campaigns.
+ * {@code truth}, {@code monitor} when the monitor never answered; {@code campaign} outside campaigns; {@code network}
+ * unless the run played on a private network ({@code --network isolated}).
  *
  * @param verdict the worst over all buffers: consistent, benign-alias, unknown, hazard
  * @param complete false when the run could not complete (exit 3); {@code incomplete} says why
@@ -38,7 +39,74 @@ public record RunResult(
         TruthEntry truth,
         MonitorEntry monitor,
         @JsonProperty("wall_ms") long wallMs,
-        CampaignRun campaign) {
+        CampaignRun campaign,
+        NetworkEntry network) {
+
+    /** A result without a private network. */
+    public RunResult(
+            String scenario,
+            long seed,
+            String nodes,
+            String verdict,
+            List<MappingEntry> mappings,
+            List<HazardEntry> hazards,
+            MigrationEntry migration,
+            List<StepEntry> steps,
+            ExpectEntry expect,
+            FaultCounts faults,
+            List<String> nodesLost,
+            boolean complete,
+            String incomplete,
+            List<String> notes,
+            TruthEntry truth,
+            MonitorEntry monitor,
+            long wallMs,
+            CampaignRun campaign) {
+        this(
+                scenario,
+                seed,
+                nodes,
+                verdict,
+                mappings,
+                hazards,
+                migration,
+                steps,
+                expect,
+                faults,
+                nodesLost,
+                complete,
+                incomplete,
+                notes,
+                truth,
+                monitor,
+                wallMs,
+                campaign,
+                null);
+    }
+
+    /** The same result, with what the private network and the cluster did. */
+    public RunResult onNetwork(NetworkEntry entry) {
+        return new RunResult(
+                scenario,
+                seed,
+                nodes,
+                verdict,
+                mappings,
+                hazards,
+                migration,
+                steps,
+                expect,
+                faults,
+                nodesLost,
+                complete,
+                incomplete,
+                notes,
+                truth,
+                monitor,
+                wallMs,
+                campaign,
+                entry);
+    }
 
     /** The same result as a run of a campaign. */
     public RunResult inCampaign(CampaignRun run) {
@@ -60,7 +128,8 @@ public record RunResult(
                 truth,
                 monitor,
                 wallMs,
-                run);
+                run,
+                network);
     }
 
     /**
@@ -159,4 +228,32 @@ public record RunResult(
     /** A random message rule: its action, the chance it hits, and a delay's length. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MessageRuleEntry(String action, double probability, Long ms) {}
+
+    /**
+     * What the private network did ({@code --network isolated}) and what the cluster made of it, beside the monitor's
+     * verdict: each node's address, the network faults and every cluster event from the first fault on, and per node
+     * whether some member's failure detector found it {@code unreachable}, the Split Brain Resolver {@code downed} it,
+     * or it was unreachable and became reachable again ({@code rejoined}).
+     */
+    public record NetworkEntry(
+            String mode,
+            Map<String, String> addresses,
+            List<NetworkEvent> events,
+            List<String> unreachable,
+            List<String> downed,
+            List<String> rejoined) {
+        public NetworkEntry {
+            addresses = new TreeMap<>(addresses);
+        }
+    }
+
+    /**
+     * One thing that happened on the private network, {@code at_ms} after its first fault of the run: the lab's own
+     * {@code cut}, {@code loss} or {@code heal} ({@code observer} {@code network}), or what {@code observer}'s cluster
+     * view said about {@code node}: {@code unreachable}, {@code reachable}, {@code downed}, {@code removed}, or its JVM
+     * {@code exited}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NetworkEvent(
+            @JsonProperty("at_ms") long atMs, String observer, String event, String node, String detail) {}
 }

@@ -42,9 +42,13 @@ class ArchitectureTest {
             .layer("documents")
             .definedBy("org.memtypelab.documents..")
             .layer("cluster")
-            .definedBy("org.memtypelab.lab.cluster..", "org.memtypelab.lab.run..", "org.memtypelab.lab.sim..")
+            .definedBy(
+                    "org.memtypelab.lab.cluster..",
+                    "org.memtypelab.lab.run..",
+                    "org.memtypelab.lab.sim..",
+                    "org.memtypelab.lab.network..")
             .layer("campaign")
-            .definedBy("org.memtypelab.lab.campaign..")
+            .definedBy("org.memtypelab.lab.campaign..", "org.memtypelab.lab.map..")
             .layer("report")
             .definedBy("org.memtypelab.lab.report..")
             .layer("junit")

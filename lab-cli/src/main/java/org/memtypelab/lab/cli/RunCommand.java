@@ -17,8 +17,10 @@ import org.memtypelab.documents.Documents;
 import org.memtypelab.documents.RunResult;
 import org.memtypelab.lab.cluster.ClusterFormationException;
 import org.memtypelab.lab.cluster.Waits;
+import org.memtypelab.lab.network.Isolation;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.FaultPlan;
+import org.memtypelab.lab.run.IsolatedCluster;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.lab.run.RunOutcome;
 import org.memtypelab.lab.run.RunPipeline;
@@ -103,6 +105,20 @@ final class RunCommand implements Callable<Integer> {
             description = "With --join: where this conductor listens and the nodes reach it (default 127.0.0.1:0).")
     HostPort bind;
 
+    /** {@code shared|isolated}: the host's loopback, or a private network namespace with real network faults. */
+    enum Network {
+        SHARED,
+        ISOLATED
+    }
+
+    @Option(
+            names = "--network",
+            paramLabel = "shared|isolated",
+            description = "With --nodes processes: isolated plays in a private network namespace (root or user"
+                    + " namespaces, nftables), each node on its own 127.0.0.N, partitions as real drop rules"
+                    + " (default: shared).")
+    Network network = Network.SHARED;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the runs as JUnit XML to FILE.")
     Path junit;
 
@@ -144,6 +160,7 @@ final class RunCommand implements Callable<Integer> {
         } else if (bind != null) {
             errors.add("memtype-lab run: --bind goes with --join (a cluster this run starts listens on 127.0.0.1)");
         }
+        errors.addAll(networkProblems(targets));
         if (watch && (targets.size() != 1 || targets.get(0).file() == null)) {
             errors.add("memtype-lab run: --watch needs exactly one scenario file (not a folder or a bundled name)");
         }
@@ -151,6 +168,11 @@ final class RunCommand implements Callable<Integer> {
             errors.forEach(err::println);
             err.flush();
             return Main.EXIT_BAD_INPUT;
+        }
+        if (network == Network.ISOLATED && !Isolation.inside()) {
+            // the whole run, conductor included, plays again inside a namespace of its own
+            return Isolation.relaunch(
+                    Main.class, spec.commandLine().getParseResult().originalArgs());
         }
         List<Path> dirs = runDirs(targets);
         String mode = join != null ? "joined" : nodes.name().toLowerCase(Locale.ROOT);
@@ -187,6 +209,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** The cluster the runs play on: joined at {@code --join}, or started here (embedded or one JVM per node). */
     private LabCluster cluster(Path logDir, Waits waits) {
+        if (network == Network.ISOLATED) {
+            return IsolatedCluster.start(logDir, waits);
+        }
         if (join != null) {
             return LabCluster.joined(
                     join.toString(), bind != null ? bind.host() : "127.0.0.1", bind != null ? bind.port() : 0, waits);
@@ -315,5 +340,25 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return null; // not a valid path on this platform; may still be a bundled name
         }
+    }
+
+    /** What keeps {@code --network} from playing {@code targets}, in plain words (exit 2). */
+    private List<String> networkProblems(List<Target> targets) {
+        List<String> problems = new ArrayList<>();
+        if (network == Network.ISOLATED) {
+            if (nodes != Nodes.PROCESSES || join != null) {
+                problems.add("memtype-lab run: --network isolated needs --nodes processes (the node JVMs and this"
+                        + " conductor move into a private network namespace)");
+            } else if (!Isolation.inside()) {
+                Isolation.problem().ifPresent(p -> problems.add("memtype-lab run: " + p));
+            }
+            return problems;
+        }
+        for (Target t : targets) {
+            FaultPlan.of(t.scenario())
+                    .needsNetwork()
+                    .ifPresent(p -> problems.add("memtype-lab run: " + t.given() + ": " + p));
+        }
+        return problems;
     }
 }

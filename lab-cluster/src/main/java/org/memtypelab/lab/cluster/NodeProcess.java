@@ -17,16 +17,26 @@ import org.memtypelab.protocol.NodeRole;
 /** One child JVM of a {@link ProcessCluster}: its process, the lines it printed on stdout and its stderr log. */
 public final class NodeProcess {
 
+    /** The line a listener gets after the process ended: {@code EXITED <exit code>}. */
+    public static final String EXITED = "EXITED";
+
     private final NodeRole role;
     private final Process process;
     private final Path log;
     private final List<String> lines = new ArrayList<>();
+    private final java.util.function.BiConsumer<NodeRole, String> listener;
     private boolean ended;
 
     NodeProcess(NodeRole role, Process process, Path log) {
+        this(role, process, log, (r, l) -> {});
+    }
+
+    /** {@code listener} gets every stdout line as it comes, then {@code EXITED <code>} once the process ended. */
+    NodeProcess(NodeRole role, Process process, Path log, java.util.function.BiConsumer<NodeRole, String> listener) {
         this.role = role;
         this.process = process;
         this.log = log;
+        this.listener = listener;
         Thread reader = new Thread(this::readStdout, "stdout-" + role.label() + "-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -124,6 +134,7 @@ public final class NodeProcess {
                     lines.add(line);
                     notifyAll();
                 }
+                listener.accept(role, line);
             }
         } catch (IOException e) {
             // stream closed because the process died; treated as end of output
@@ -132,6 +143,11 @@ public final class NodeProcess {
                 ended = true;
                 notifyAll();
             }
+        }
+        try {
+            listener.accept(role, EXITED + " " + process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * on stdout and lives until the system terminates.
  *
  * <p>Stdout is a line protocol read by {@link ProcessCluster}: {@code READY <node> <host:port>} once this member is
- * Up, {@code REMOVED <node> <host:port>} whenever another member leaves or is downed. Logs go to stderr.
+ * Up, {@code REMOVED <node> <host:port>} whenever another member leaves or is downed; what this node's failure detector
+ * and the Split Brain Resolver decide about the others: {@code UNREACHABLE}, {@code REACHABLE} and {@code DOWNED}
+ * followed by {@code <node> <host:port>}. Logs go to stderr.
  */
 public final class NodeProcessMain {
 
@@ -33,6 +35,12 @@ public final class NodeProcessMain {
     public static final String READY = "READY";
     /** First word of the line printed when another member is removed from the cluster. */
     public static final String REMOVED = "REMOVED";
+    /** First word of the line printed when this node's failure detector suspects another member. */
+    public static final String UNREACHABLE = "UNREACHABLE";
+    /** First word of the line printed when a suspected member is reachable again. */
+    public static final String REACHABLE = "REACHABLE";
+    /** First word of the line printed when a member (this one included) is marked Down. */
+    public static final String DOWNED = "DOWNED";
     /** System property: when {@code true} the node stops when the process that started it exits (no orphans). */
     public static final String EXIT_WITH_PARENT = "memtype-lab.exit-with-parent";
     /** Exit code when the node was downed or could not join (SCENARIOS.md: the run could not complete). */
@@ -94,12 +102,27 @@ public final class NodeProcessMain {
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), SelfUp.class));
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
+            cluster.subscriptions()
+                    .tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
+            cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberDowned.class));
             return Behaviors.receive(Object.class)
                     .onMessage(SelfUp.class, up -> {
                         println(
                                 out,
                                 READY + " " + role.label() + " "
                                         + Members.hostPort(cluster.selfMember().address()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(ClusterEvent.UnreachableMember.class, e -> {
+                        println(out, UNREACHABLE + " " + describe(e.member()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(ClusterEvent.ReachableMember.class, e -> {
+                        println(out, REACHABLE + " " + describe(e.member()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(ClusterEvent.MemberDowned.class, e -> {
+                        println(out, DOWNED + " " + describe(e.member()));
                         return Behaviors.same();
                     })
                     .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
@@ -109,6 +132,10 @@ public final class NodeProcessMain {
                     })
                     .build();
         });
+    }
+
+    private static String describe(Member m) {
+        return Members.nodeName(m) + " " + Members.hostPort(m.address());
     }
 
     private static void println(PrintStream out, String line) {

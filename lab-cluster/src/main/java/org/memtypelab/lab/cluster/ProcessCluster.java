@@ -50,7 +50,9 @@ public final class ProcessCluster implements AutoCloseable {
             Path logDir,
             Duration readyTimeout,
             Duration stopGrace,
-            Waits waits) {}
+            Waits waits,
+            java.util.function.Function<NodeRole, String> hosts,
+            java.util.function.BiConsumer<NodeRole, String> lines) {}
 
     private ProcessCluster(Launch settings) {
         this.settings = settings;
@@ -156,6 +158,38 @@ public final class ProcessCluster implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Starts several killed (or downed) nodes again at once, each as its given incarnation, and waits until every one
+     * printed READY; returns their {@code host:port}s.
+     */
+    public synchronized Map<NodeRole, String> restart(Map<NodeRole, Long> incarnations) {
+        String join = nodes.values().stream()
+                .filter(NodeProcess::isAlive)
+                .map(n -> addresses.get(n.role()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no live member to join"));
+        for (var e : incarnations.entrySet()) {
+            if (node(e.getKey()).isAlive()) {
+                throw new IllegalStateException(e.getKey() + " is still running; kill it first");
+            }
+            NodeProcess node = launch(e.getKey(), 0, join, e.getValue());
+            children.add(node);
+            nodes.put(e.getKey(), node);
+        }
+        long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+        Map<NodeRole, String> ready = new LinkedHashMap<>();
+        for (NodeRole role : incarnations.keySet()) {
+            NodeProcess node = nodes.get(role);
+            String line = node.awaitLine(
+                            l -> l.startsWith(NodeProcessMain.READY + " "),
+                            Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+                    .orElseThrow(() -> new ClusterFormationException("restarted " + node.describeFailure()));
+            addresses.put(role, line.split(" ")[2]);
+            ready.put(role, line.split(" ")[2]);
+        }
+        return ready;
+    }
+
     /** Stops every child: SIGTERM (graceful leave), SIGKILL after the grace period; waits until all are gone. */
     @Override
     public synchronized void close() {
@@ -187,8 +221,9 @@ public final class ProcessCluster implements AutoCloseable {
     private void launchAll(List<NodeRole> roles) {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         long started = System.nanoTime();
-        int seedPort = freePort();
-        seed = HOST + ":" + seedPort;
+        String seedHost = host(roles.get(0));
+        int seedPort = freePort(seedHost);
+        seed = seedHost + ":" + seedPort;
         // The seed starts first; the others retry joining it every seed-node-timeout until it is up.
         for (NodeRole role : roles) {
             NodeProcess node = launch(role, role == roles.get(0) ? seedPort : 0, seed, 1);
@@ -231,6 +266,9 @@ public final class ProcessCluster implements AutoCloseable {
         command.add(settings.mainClass());
         command.addAll(settings.mainArgs());
         command.addAll(List.of(role.label(), "--seed", join, "--port", Integer.toString(port)));
+        if (settings.hosts() != null) {
+            command.addAll(List.of("--host", host(role)));
+        }
         if (incarnation > 1) {
             command.addAll(List.of("--incarnation", Long.toString(incarnation)));
         }
@@ -241,17 +279,21 @@ public final class ProcessCluster implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
             LOG.debug("started {} as pid {}: {}", role, process.pid(), command);
-            return new NodeProcess(role, process, log);
+            return new NodeProcess(role, process, log, settings.lines());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + role + ": " + command, e);
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+    private String host(NodeRole role) {
+        return settings.hosts() == null ? HOST : settings.hosts().apply(role);
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
+            throw new UncheckedIOException("no free port on " + host, e);
         }
     }
 
@@ -274,8 +316,25 @@ public final class ProcessCluster implements AutoCloseable {
         private Duration readyTimeout = Duration.ofSeconds(60);
         private Duration stopGrace = Duration.ofSeconds(5);
         private Waits waits = new Waits();
+        private java.util.function.Function<NodeRole, String> hosts;
+        private java.util.function.BiConsumer<NodeRole, String> lines = (r, l) -> {};
 
         private Builder() {}
+
+        /**
+         * Each node's own address (default: every node on 127.0.0.1): it listens there and connects from there
+         * ({@code NodeMain --host}), so packets name their sender (a private network's drop rules need that).
+         */
+        public Builder hosts(java.util.function.Function<NodeRole, String> hosts) {
+            this.hosts = hosts;
+            return this;
+        }
+
+        /** Gets every stdout line of every node JVM as it comes, then {@code EXITED <code>} when one ends. */
+        public Builder lines(java.util.function.BiConsumer<NodeRole, String> lines) {
+            this.lines = lines;
+            return this;
+        }
 
         /** The classpath of the children (default: this JVM's {@code java.class.path}). */
         public Builder classpath(String classpath) {
@@ -335,8 +394,18 @@ public final class ProcessCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create log directory " + logs, e);
             }
-            ProcessCluster cluster = new ProcessCluster(
-                    new Launch(java, classpath, jvmOptions, mainClass, mainArgs, logs, readyTimeout, stopGrace, waits));
+            ProcessCluster cluster = new ProcessCluster(new Launch(
+                    java,
+                    classpath,
+                    jvmOptions,
+                    mainClass,
+                    mainArgs,
+                    logs,
+                    readyTimeout,
+                    stopGrace,
+                    waits,
+                    hosts,
+                    lines));
             try {
                 cluster.launchAll(List.copyOf(roles));
             } catch (RuntimeException | Error e) {

@@ -392,10 +392,23 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
         };
         if (a instanceof FaultPlan.Messages m) {
             arm(n, m.rules(), List.of(), false, counted);
+        } else if (a instanceof FaultPlan.Partition p && cluster.network().isPresent()) {
+            networkCut(n, p, counted); // the real network instead of message-level drops
+        } else if (a instanceof FaultPlan.Partition p && p.groups().isEmpty()) {
+            halt("step " + n + ": a " + p.shape() + " partition needs a private network (--network isolated)");
         } else if (a instanceof FaultPlan.Partition p) {
-            arm(n, List.of(), p.groups(), false, counted);
+            arm(n, List.of(), p.groups(), false, () -> holdPartition(n, p.ms(), counted));
+        } else if (a instanceof FaultPlan.Heal && cluster.network().isPresent()) {
+            networkHeal(n, () -> arm(n, List.of(), List.of(), true, counted));
         } else if (a instanceof FaultPlan.Heal) {
             arm(n, List.of(), List.of(), true, counted);
+        } else if (a instanceof FaultPlan.Loss l && cluster.network().isPresent()) {
+            offActor(() -> cluster.network().orElseThrow().lose(play.dir(), l), rules -> {
+                journal.decided(n, "network: " + String.join("; ", rules));
+                counted.run();
+            });
+        } else if (a instanceof FaultPlan.Loss) {
+            halt("step " + n + ": packet loss needs a private network (--network isolated)");
         } else if (a instanceof FaultPlan.Kill k) {
             kill(k.node(), n, counted);
         } else if (a instanceof FaultPlan.Restart r) {
@@ -699,5 +712,100 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
 
     private long millis() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    // --- the private network (--network isolated) ---
+
+    /** How often the run looks whether the cluster has settled after a heal. */
+    private static final Duration NETWORK_POLL = Duration.ofMillis(100);
+    /** How long after a heal every member may take to be reachable again (the failure detector's pause and more). */
+    private static final Duration NETWORK_SETTLE =
+            org.memtypelab.runtime.cluster.TimeFactor.scale(Duration.ofSeconds(20));
+
+    /** Cuts the partition's links with drop rules, then holds the run for the partition's {@code ms}. */
+    private void networkCut(int n, FaultPlan.Partition p, Runnable then) {
+        offActor(() -> cluster.network().orElseThrow().cut(play.dir(), p), rules -> {
+            journal.decided(n, "network: " + rules.size() + " drop rules: " + String.join("; ", rules));
+            holdPartition(n, p.ms(), then);
+        });
+    }
+
+    /** Holds the run {@code ms} with the partition in place, so the failure detector and the resolver can act. */
+    private void holdPartition(int n, long ms, Runnable then) {
+        if (ms <= 0) {
+            then.run();
+            return;
+        }
+        waits.on("the partition to hold for " + ms + " ms before step " + n);
+        timers.startSingleTimer("partition-hold", new Resume(then), Duration.ofMillis(ms));
+    }
+
+    /**
+     * Removes the drop rules, then waits until every member is Up and reachable again; a node the Split Brain Resolver
+     * downed meanwhile ends the run (exit 3, naming it): it stopped, and what it did may never reach the monitor.
+     */
+    private void networkHeal(int n, Runnable then) {
+        offActor(
+                () -> {
+                    cluster.network().orElseThrow().heal(play.dir());
+                    return System.nanoTime();
+                },
+                healed -> {
+                    journal.decided(n, "network: healed (drop rules removed)");
+                    settle(n, healed, then);
+                });
+    }
+
+    private void settle(int n, long healedNanos, Runnable then) {
+        java.util.Set<String> downed = cluster.network().orElseThrow().downed();
+        List<String> away = membersAway();
+        if (!downed.isEmpty()) {
+            for (NodeRole r : Conductor.NODES) {
+                if (downed.contains(r.label())) {
+                    down.add(r);
+                }
+            }
+            List<String> names = downed.stream().sorted().toList();
+            journal.decided(n, "network: the split brain resolver downed " + String.join(", ", names));
+            halt("the split brain resolver downed " + String.join(", ", names) + " during the partition before step "
+                    + n + (downed.contains(NodeRole.MONITOR.label()) ? " (the monitor is gone: no verdict)" : "")
+                    + "; a downed node stops, and what it did is not all observed");
+            return;
+        }
+        if (away.isEmpty()) {
+            journal.decided(n, "network: every member Up and reachable again");
+            then.run();
+            return;
+        }
+        long waited = System.nanoTime() - healedNanos;
+        if (waited > NETWORK_SETTLE.toNanos()) {
+            halt(String.join(", ", away) + " still not Up and reachable " + NETWORK_SETTLE + " after the heal before"
+                    + " step " + n);
+            return;
+        }
+        waits.on(String.join(", ", away) + " to be reachable again after the heal");
+        timers.startSingleTimer("network-settle", new Resume(() -> settle(n, healedNanos, then)), NETWORK_POLL);
+    }
+
+    /** The roles that are not an Up, reachable member in the conductor's view of the cluster. */
+    private List<String> membersAway() {
+        CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+        Set<String> unreachable = new HashSet<>();
+        for (Member m : state.getUnreachable()) {
+            unreachable.addAll(m.getRoles());
+        }
+        Set<String> up = new HashSet<>();
+        for (Member m : state.getMembers()) {
+            if (m.status() == MemberStatus.up() && !state.getUnreachable().contains(m)) {
+                up.addAll(m.getRoles());
+            }
+        }
+        List<String> away = new ArrayList<>();
+        for (NodeRole r : NodeRole.values()) {
+            if (!up.contains(r.label()) || unreachable.contains(r.label())) {
+                away.add(r.label());
+            }
+        }
+        return away;
     }
 }

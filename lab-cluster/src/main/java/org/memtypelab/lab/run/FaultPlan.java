@@ -25,7 +25,7 @@ public record FaultPlan(List<Armed> armed) {
     public record Armed(int step, Action action) {}
 
     /** What a fault does. */
-    public sealed interface Action permits Messages, Kill, Restart, Pause, Partition, Heal {
+    public sealed interface Action permits Messages, Kill, Restart, Pause, Partition, Heal, Loss {
 
         /** In plain words, for traces and reports. */
         String describe();
@@ -65,17 +65,70 @@ public record FaultPlan(List<Armed> armed) {
         }
     }
 
-    /** Message-level partition between groups of nodes. */
-    public record Partition(List<Set<String>> groups) implements Action {
+    /** A network link a partition cuts: {@code from}'s packets to {@code to}, and the reverse unless one-way. */
+    public record Link(String from, String to, boolean oneWay) {
+        @Override
+        public String toString() {
+            return from + (oneWay ? " -> " : " <-> ") + to;
+        }
+    }
+
+    /**
+     * A partition: message-level between {@code groups} (every node's outbox drops what crosses them), or, on a
+     * private network ({@code --network isolated}), drop rules for the {@code cuts}; {@code shape} names it and the
+     * run holds {@code ms} after cutting (docs/scenarios.md "Partition shapes"). One-way and ring have no groups and
+     * need the private network.
+     */
+    public record Partition(List<Set<String>> groups, String shape, List<Link> cuts, long ms) implements Action {
+
+        public Partition {
+            groups = groups.stream().map(Set::copyOf).toList();
+            cuts = List.copyOf(cuts);
+        }
+
+        /** The message-level partition of the contract: groups that cannot reach each other. */
+        public Partition(List<Set<String>> groups) {
+            this(groups, "groups", linksBetween(groups), 0);
+        }
+
         @Override
         public String describe() {
-            return "partition "
+            String hold = ms > 0 ? ", held " + ms + " ms" : "";
+            if (groups.isEmpty()) {
+                return shape + " partition "
+                        + String.join(", ", cuts.stream().map(Link::toString).toList()) + hold;
+            }
+            return (shape.equals("groups") ? "" : shape + " ") + "partition "
                     + String.join(
                             " | ",
                             groups.stream()
                                     .map(g -> String.join(
                                             ", ", g.stream().sorted().toList()))
-                                    .toList());
+                                    .toList())
+                    + hold;
+        }
+
+        private static List<Link> linksBetween(List<Set<String>> groups) {
+            List<Link> links = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                for (int j = i + 1; j < groups.size(); j++) {
+                    for (String a : groups.get(i).stream().sorted().toList()) {
+                        for (String b : groups.get(j).stream().sorted().toList()) {
+                            links.add(new Link(a, b, false));
+                        }
+                    }
+                }
+            }
+            return links;
+        }
+    }
+
+    /** Packets from {@code from} to {@code to} (empty: any node) lost with chance {@code percent}% until a heal. */
+    public record Loss(String from, String to, int percent) implements Action {
+        @Override
+        public String describe() {
+            return "lose " + percent + "% of the packets from " + (from.isEmpty() ? "any node" : from) + " to "
+                    + (to.isEmpty() ? "any node" : to);
         }
     }
 
@@ -90,6 +143,25 @@ public record FaultPlan(List<Armed> armed) {
     /** The actions armed at {@code step}, in plan order. */
     public List<Action> at(int step) {
         return armed.stream().filter(a -> a.step() == step).map(Armed::action).toList();
+    }
+
+    /**
+     * What in this plan only a private network can play ({@code --network isolated}): a partition that is no split into
+     * groups (one-way, ring) or packet loss; empty when message-level faults can play all of it.
+     */
+    public java.util.Optional<String> needsNetwork() {
+        for (Armed a : armed) {
+            if (a.action() instanceof Partition p && p.groups().isEmpty()) {
+                return java.util.Optional.of("a " + p.shape() + " partition (step " + a.step() + ") cuts single"
+                        + " directions or links, which only a private network can: add --nodes processes --network"
+                        + " isolated");
+            }
+            if (a.action() instanceof Loss) {
+                return java.util.Optional.of("packet loss (step " + a.step() + ") needs a private network: add --nodes"
+                        + " processes --network isolated");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The scenario's own {@code faults}, resolved to step numbers (the loader checked they exist). */
@@ -120,9 +192,21 @@ public record FaultPlan(List<Armed> armed) {
             // like a delay, a pause keeps its meaning against the (scaled) failure detector and waits
             return new Pause(p.node(), TimeFactor.scaleMillis(p.ms()));
         } else if (a instanceof Fault.Partition p) {
-            return new Partition(p.groups().stream()
-                    .map(g -> Set.copyOf(g.stream().map(NodeRole::label).toList()))
-                    .toList());
+            return new Partition(
+                    p.groups().stream()
+                            .map(g -> Set.copyOf(g.stream().map(NodeRole::label).toList()))
+                            .toList(),
+                    p.shape(),
+                    p.cuts().stream()
+                            .map(c -> new Link(c.from().label(), c.to().label(), c.oneWay()))
+                            .toList(),
+                    // like a pause, a hold keeps its meaning against the (scaled) failure detector
+                    TimeFactor.scaleMillis(p.ms()));
+        } else if (a instanceof Fault.Loss l) {
+            return new Loss(
+                    l.from().map(NodeRole::label).orElse(""),
+                    l.to().map(NodeRole::label).orElse(""),
+                    l.percent());
         }
         return new Heal();
     }

@@ -64,6 +64,11 @@ public interface LabCluster extends AutoCloseable {
         return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The private network this cluster plays on ({@code --network isolated}): network faults are real there. */
+    default java.util.Optional<org.memtypelab.lab.network.PrivateNetwork> network() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 

@@ -63,6 +63,16 @@ public final class ResultDocument {
                 null);
     }
 
+    /**
+     * {@code result} with what the private network and the cluster did ({@code --network isolated}), if the run in
+     * {@code dir} had network faults.
+     */
+    public static RunResult onNetwork(RunResult result, java.nio.file.Path dir) {
+        return org.memtypelab.lab.network.PrivateNetwork.read(dir)
+                .map(result::onNetwork)
+                .orElse(result);
+    }
+
     static List<RunResult.MappingEntry> mappings(List<Mapping> mappings) {
         return mappings.stream().map(ResultDocument::mapping).toList();
     }

@@ -44,7 +44,7 @@ public final class RunPipeline {
                 ? null
                 : TraceTruth.compare(
                         traces, s.platform().coherence(), run.report().hazards());
-        RunResult result = ResultDocument.of(s, seed, nodes, run, failures, truth);
+        RunResult result = ResultDocument.onNetwork(ResultDocument.of(s, seed, nodes, run, failures, truth), dir);
         if (campaign != null) {
             result = result.inCampaign(campaign);
         }

@@ -86,7 +86,8 @@ public record Fault(Trigger at, Action action) {
     }
 
     /** What the fault does once armed. */
-    public sealed interface Action permits Drop, Delay, Duplicate, Reorder, Kill, Restart, Pause, Partition, Heal {}
+    public sealed interface Action
+            permits Drop, Delay, Duplicate, Reorder, Kill, Restart, Pause, Partition, Heal, Loss {}
 
     /** Matching messages are lost. */
     public record Drop(Messages messages) implements Action {}
@@ -112,13 +113,74 @@ public record Fault(Trigger at, Action action) {
      */
     public record Pause(NodeRole node, long ms) implements Action {}
 
-    /** The nodes are split into groups that cannot reach each other. */
-    public record Partition(List<Set<NodeRole>> groups) implements Action {
-        public Partition {
-            groups = groups.stream().map(Set::copyOf).toList();
+    /**
+     * A network cut: what {@code from} sends never reaches {@code to}; unless {@code oneWay}, what {@code to} sends never
+     * reaches {@code from} either. A one-way cut leaves {@code to}'s own connections to {@code from} working (their
+     * acknowledgements included).
+     */
+    public record Cut(NodeRole from, NodeRole to, boolean oneWay) {
+        public Cut {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from == to) {
+                throw new IllegalArgumentException("a node cannot be cut from itself: " + from);
+            }
         }
     }
 
-    /** Every partition is healed. */
+    /**
+     * A partition (docs/scenarios.md "Partition shapes"): the links it {@code cuts} and, where the shape is one, the
+     * groups that cannot reach each other (nodes in no group reach every node); {@code groups} is empty for the shapes
+     * that are no split into groups (one-way, ring), which only a private network ({@code --network isolated}) can
+     * make. After cutting, the run holds {@code ms} milliseconds (0: none) so the failure detector can act.
+     *
+     * @param shape {@code groups}, {@code isolate}, {@code minority}, {@code bridge}, {@code ring} or {@code one-way}
+     */
+    public record Partition(String shape, List<Set<NodeRole>> groups, List<Cut> cuts, long ms) implements Action {
+        public Partition {
+            Objects.requireNonNull(shape, "shape");
+            groups = groups.stream().map(Set::copyOf).toList();
+            cuts = List.copyOf(cuts);
+            if (ms < 0) {
+                throw new IllegalArgumentException("ms must be >= 0: " + ms);
+            }
+        }
+
+        /** The contract's {@code partition: [[nodes...], [nodes...]]}: the groups cannot reach each other. */
+        public Partition(List<Set<NodeRole>> groups) {
+            this("groups", groups, cutsBetween(groups), 0);
+        }
+
+        /** Every link between nodes of different groups, cut both ways. */
+        public static List<Cut> cutsBetween(List<Set<NodeRole>> groups) {
+            List<Cut> cuts = new java.util.ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                for (int j = i + 1; j < groups.size(); j++) {
+                    for (NodeRole a : new java.util.TreeSet<>(groups.get(i))) {
+                        for (NodeRole b : new java.util.TreeSet<>(groups.get(j))) {
+                            cuts.add(new Cut(a, b, false));
+                        }
+                    }
+                }
+            }
+            return List.copyOf(cuts);
+        }
+    }
+
+    /**
+     * Packet loss: each packet from {@code from}'s address to {@code to}'s is lost with chance {@code percent}% (empty:
+     * any node), until a heal. TCP sends lost packets again, so messages arrive late, not never.
+     */
+    public record Loss(Optional<NodeRole> from, Optional<NodeRole> to, int percent) implements Action {
+        public Loss {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("percent must be 1..100: " + percent);
+            }
+        }
+    }
+
+    /** Every partition (and packet loss) is healed. */
     public record Heal() implements Action {}
 }
