@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ReportCommand.class,
             ExplainCommand.class,
             CatalogueCommand.class,
+            MapCommand.class,
             NodeCommand.class,
             KeygenCommand.class
         })
