@@ -150,7 +150,8 @@ class CommandLineTest {
 
         assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().strip()).isEqualTo("memtype-lab run: --nodes: 'bogus' is not one of embedded, processes, sim");
+        assertThat(r.err().strip())
+                .isEqualTo("memtype-lab run: --nodes: 'bogus' is not one of embedded, processes, sim");
     }
 
     @Test
