@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.lab.run.LabCluster;
 import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.MonitorProtocol;
 
-/** Tiny campaigns on one warm embedded cluster (real Artery, ports 0), shared by every test here. */
+/**
+ * Tiny campaigns on one warm simulated cluster, shared by every test here: the campaign runner is what is tested,
+ * and the simulator plays the same node actors as embedded mode, in virtual time (LoadIT plays a faulty campaign on
+ * embedded clusters, each in its own JVM).
+ */
 class CampaignEndToEndTest {
 
     static LabCluster cluster;
@@ -33,7 +43,7 @@ class CampaignEndToEndTest {
 
     @BeforeAll
     static void formCluster() {
-        cluster = LabCluster.embedded();
+        cluster = LabCluster.sim();
     }
 
     @AfterAll
@@ -62,6 +72,22 @@ class CampaignEndToEndTest {
             @Override
             public String restart(NodeRole role) {
                 return cluster.restart(role);
+            }
+
+            @Override
+            public ActorRef<MonitorProtocol.Command> monitor() {
+                return cluster.monitor();
+            }
+
+            @Override
+            public void beforeRun() {
+                cluster.beforeRun();
+            }
+
+            @Override
+            public <T> T await(CompletableFuture<T> result, Duration bound)
+                    throws TimeoutException, InterruptedException, ExecutionException {
+                return cluster.await(result, bound);
             }
 
             @Override
