@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,68 @@ class ProcessModeIT {
                     .as("trace of %s in processes vs embedded, without wall", node)
                     .isEqualTo(withoutWall(tracesA.get(node)));
         }
+    }
+
+    /** Fault-free and faulty scenarios: message faults, a kill and restart, a migration. */
+    static final List<String> WARM = List.of(
+            "thread/option-0-status-quo",
+            "thread/option-6-dma-excludes-dirty-log",
+            "kernel/6-11-rc-self-snoop",
+            "faults/late-reply",
+            "faults/duplicated-and-reordered",
+            "faults/gpu-process-restart");
+
+    /**
+     * The simulator's differential test against real JVMs: six scenarios on one warm process cluster and in sim give
+     * the same result.json, apart from the mode and the wall time; for a faulty scenario, whose message order depends
+     * on real timing, the same verdict, hazards, migration and injected faults.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void sixScenariosOnOneWarmProcessClusterGiveWhatTheSimulatorGives() throws Exception {
+        List<JsonNode> processes = runAll(runs.resolve("processes"), "--nodes", "processes");
+        List<JsonNode> sim = runAll(runs.resolve("sim"), "--nodes", "sim");
+        for (int i = 0; i < WARM.size(); i++) {
+            JsonNode p = processes.get(i);
+            JsonNode s = sim.get(i);
+            assertThat(p.path("nodes").asText()).isEqualTo("processes");
+            assertThat(s.path("nodes").asText()).isEqualTo("sim");
+            assertThat(p.path("complete").asBoolean())
+                    .as(WARM.get(i) + " complete in processes")
+                    .isTrue();
+            ObjectNode a = (ObjectNode) JSON.readTree(comparable(p));
+            ObjectNode b = (ObjectNode) JSON.readTree(comparable(s));
+            if (WARM.get(i).startsWith("faults/")) {
+                List<String> kept = List.of("scenario", "verdict", "hazards", "migration", "faults", "complete");
+                a.retain(kept);
+                b.retain(kept);
+            }
+            assertThat(JSON.writeValueAsString(b))
+                    .as("result.json of %s in sim vs processes", WARM.get(i))
+                    .isEqualTo(JSON.writeValueAsString(a));
+        }
+        assertThat(liveDescendants()).as("child processes after the runs").isEmpty();
+    }
+
+    /** {@code run} of every {@link #WARM} scenario on one cluster; one result.json per line of stdout, in order. */
+    private static List<JsonNode> runAll(Path dir, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(WARM);
+        args.addAll(List.of("--out", dir.toString(), "--json"));
+        args.addAll(List.of(more));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args.toArray(String[]::new));
+        assertThat(code).as("exit code of %s; stderr:%n%s", args, err).isZero();
+        List<JsonNode> results = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            if (!line.isBlank()) {
+                results.add(JSON.readTree(line));
+            }
+        }
+        assertThat(results).as("one result per scenario").hasSize(WARM.size());
+        return results;
     }
 
     /** The outcome of one {@code memtype-lab run SCENARIO --out DIR --json ...} in this JVM. */
