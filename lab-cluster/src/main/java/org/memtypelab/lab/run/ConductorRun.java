@@ -702,6 +702,7 @@ final class ConductorRun extends AbstractBehavior<ConductorRun.Command> {
     private void finish(RunOutcome outcome) {
         if (!finished) {
             finished = true;
+            waits.off(); // the run waits for nothing more; the console must not name a wait after the summary
             try {
                 journal.close();
             } finally {
