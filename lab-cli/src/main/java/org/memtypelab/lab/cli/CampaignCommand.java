@@ -22,6 +22,9 @@ import org.memtypelab.lab.campaign.CampaignRunner;
 import org.memtypelab.lab.campaign.CampaignTable;
 import org.memtypelab.lab.campaign.ConsoleProgress;
 import org.memtypelab.lab.campaign.Progress;
+import org.memtypelab.lab.cluster.Waits;
+import org.memtypelab.lab.network.Isolation;
+import org.memtypelab.lab.run.IsolatedCluster;
 import org.memtypelab.lab.run.LabCluster;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code campaign}: runs a matrix of scenario variants, each cell once fault-free (its oracle) and then under random
- * faults, on warm embedded clusters, and compares every run's hazards with its oracle's (SCENARIOS.md).
+ * faults, on warm clusters (embedded, one JVM per node - on a private network with {@code --network isolated} - or
+ * simulated), and compares every run's hazards with its oracle's (SCENARIOS.md).
  */
 @Command(
         name = "campaign",
@@ -74,7 +78,8 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(
             names = "--parallel",
             paramLabel = "N",
-            description = "Workers, each with its own warm embedded cluster (default: the machine's cores).")
+            description = "Workers, each with its own warm cluster (default: the machine's cores; 1 with --network"
+                    + " isolated, which plays on one private network).")
     Integer parallel;
 
     @Option(
@@ -83,6 +88,14 @@ final class CampaignCommand implements Callable<Integer> {
             description = "Where the runs play (default: the spec's `nodes`, else embedded); sim plays the same node"
                     + " actors in virtual time, thousands of runs a minute.")
     RunCommand.Nodes nodes;
+
+    @Option(
+            names = "--network",
+            paramLabel = "shared|isolated",
+            description = "With --nodes processes: isolated plays the whole campaign in a private network namespace"
+                    + " (root or user namespaces, nftables), each node on its own 127.0.0.N, random partitions as"
+                    + " real drop rules; one worker (default: shared).")
+    RunCommand.Network network = RunCommand.Network.SHARED;
 
     @Option(
             names = "--tls",
@@ -96,6 +109,10 @@ final class CampaignCommand implements Callable<Integer> {
                 ? nodes.name().toLowerCase(Locale.ROOT)
                 : campaign.spec().nodes();
         AtomicInteger formed = new AtomicInteger();
+        if (network == RunCommand.Network.ISOLATED) {
+            // one at a time: CampaignRunner closes a broken cluster before it forms the next
+            return () -> IsolatedCluster.start(dir.resolve("nodes-" + formed.incrementAndGet()), new Waits());
+        }
         return switch (where) {
             case "sim" -> LabCluster::sim;
             case "processes" -> () -> LabCluster.processes(dir.resolve("nodes-" + formed.incrementAndGet()));
@@ -107,7 +124,8 @@ final class CampaignCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         int cores = Runtime.getRuntime().availableProcessors();
-        int workers = parallel != null ? parallel : cores;
+        boolean isolated = network == RunCommand.Network.ISOLATED;
+        int workers = parallel != null ? parallel : isolated ? 1 : cores;
         if (workers < 1) {
             err.println("memtype-lab campaign: --parallel must be at least 1, got " + workers);
             err.flush();
@@ -156,11 +174,24 @@ final class CampaignCommand implements Callable<Integer> {
             return Main.EXIT_BAD_INPUT;
         }
         Campaign campaign = ((CampaignLoad.Ready) loaded).campaign();
+        if (isolated) {
+            java.util.Optional<String> problem = isolationProblem(campaign, workers);
+            if (problem.isPresent()) {
+                err.println(problem.get());
+                err.flush();
+                return Main.EXIT_BAD_INPUT;
+            }
+        }
         if (resume != null) {
             String changed = CampaignRunner.differences(campaign, resume);
             if (!changed.isEmpty()) {
                 return bad(err, "--resume " + resume + ": " + changed);
             }
+        }
+        if (isolated && !Isolation.inside()) {
+            // the whole campaign, conductor included, plays again inside a namespace of its own
+            return Isolation.relaunch(
+                    Main.class, spec.commandLine().getParseResult().originalArgs());
         }
         Path dir = resume != null
                 ? resume
@@ -168,7 +199,7 @@ final class CampaignCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         ClusterLog.into(dir);
         int total = campaign.playable().size() * campaign.runsPerCell();
-        if (parallel == null) {
+        if (parallel == null && !isolated) {
             err.println("memtype-lab campaign: " + workers + " worker" + (workers == 1 ? "" : "s")
                     + " (one per core; --parallel N to choose)");
             err.flush();
@@ -212,6 +243,22 @@ final class CampaignCommand implements Callable<Integer> {
             JUnitXml.writeCampaign(junit, result, dir);
         }
         return result.exitCode();
+    }
+
+    /**
+     * Why {@code --network isolated} cannot play {@code campaign} with {@code workers}, in plain words (exit 2): as for
+     * {@code run}, and one worker only, since every isolated cluster has the same addresses and one nftables table.
+     */
+    private java.util.Optional<String> isolationProblem(Campaign campaign, int workers) {
+        boolean processes = nodes != null
+                ? nodes == RunCommand.Nodes.PROCESSES
+                : campaign.spec().nodes().equals("processes");
+        if (processes && workers > 1) {
+            return java.util.Optional.of("memtype-lab campaign: --network isolated plays on one worker (every node of"
+                    + " an isolated cluster has a fixed address, 127.0.0.2-7, and partitions are rules of one nftables"
+                    + " table, so two clusters would cut each other); --parallel " + workers + " cannot go with it");
+        }
+        return RunCommand.isolationProblem("campaign", processes);
     }
 
     private static int bad(PrintWriter err, String why) {

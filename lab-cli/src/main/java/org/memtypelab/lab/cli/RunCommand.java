@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -342,16 +343,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Why {@code command --network isolated} cannot play here, in plain words (exit 2): it needs one JVM per node
+     * ({@code processes}), and a private network namespace with nftables unless this JVM already runs in one.
+     */
+    static Optional<String> isolationProblem(String command, boolean processes) {
+        if (!processes) {
+            return Optional.of("memtype-lab " + command + ": --network isolated needs --nodes processes (the node JVMs"
+                    + " and this conductor move into a private network namespace)");
+        }
+        return Isolation.inside()
+                ? Optional.empty()
+                : Isolation.problem().map(p -> "memtype-lab " + command + ": " + p);
+    }
+
     /** What keeps {@code --network} from playing {@code targets}, in plain words (exit 2). */
     private List<String> networkProblems(List<Target> targets) {
         List<String> problems = new ArrayList<>();
         if (network == Network.ISOLATED) {
-            if (nodes != Nodes.PROCESSES || join != null) {
-                problems.add("memtype-lab run: --network isolated needs --nodes processes (the node JVMs and this"
-                        + " conductor move into a private network namespace)");
-            } else if (!Isolation.inside()) {
-                Isolation.problem().ifPresent(p -> problems.add("memtype-lab run: " + p));
-            }
+            isolationProblem("run", nodes == Nodes.PROCESSES && join == null).ifPresent(problems::add);
             return problems;
         }
         for (Target t : targets) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run --network}: what cannot play is exit 2 in plain words, before anything starts. */
+/** {@code run --network} and {@code campaign --network}: what cannot play is exit 2 in plain words, before anything starts. */
 class NetworkOptionTest {
 
     @TempDir
@@ -63,5 +63,68 @@ class NetworkOptionTest {
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("wifi").containsIgnoringCase("isolated");
+    }
+
+    /** A one-cell campaign with random partitions; {@code nodes} is the spec's, or none. */
+    private Path spec(String nodes) throws Exception {
+        Path file = tmp.resolve("partitions.yaml");
+        Files.writeString(file, """
+                name: partitions
+                base: thread/option-0-status-quo
+                %s
+                faults: {random: {partitions: 1}, runs-per-cell: 2}
+                """.formatted(nodes == null ? "" : "nodes: " + nodes));
+        return file;
+    }
+
+    @Test
+    void anIsolatedCampaignNeedsOneJvmPerNode() throws Exception {
+        Path out = tmp.resolve("out");
+        Ran embedded = run("campaign", spec(null).toString(), "--network", "isolated", "--out", out.toString());
+        Ran sim = run(
+                "campaign", spec(null).toString(), "--nodes", "sim", "--network", "isolated", "--out", out.toString());
+
+        for (Ran r : new Ran[] {embedded, sim}) {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err())
+                    .contains("memtype-lab campaign: --network isolated needs --nodes processes")
+                    .doesNotContain("Exception");
+        }
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anIsolatedCampaignPlaysOnOneWorker() throws Exception {
+        Path out = tmp.resolve("out");
+        Ran flag = run(
+                "campaign",
+                spec(null).toString(),
+                "--nodes",
+                "processes",
+                "--network",
+                "isolated",
+                "--parallel",
+                "2",
+                "--out",
+                out.toString());
+        // the spec's nodes: processes counts as --nodes processes
+        Ran inSpec = run(
+                "campaign",
+                spec("processes").toString(),
+                "--network",
+                "isolated",
+                "--parallel",
+                "3",
+                "--out",
+                out.toString());
+
+        assertThat(flag.code()).isEqualTo(2);
+        assertThat(flag.err())
+                .contains("--network isolated plays on one worker")
+                .contains("--parallel 2 cannot go with it")
+                .doesNotContain("Exception");
+        assertThat(inSpec.code()).isEqualTo(2);
+        assertThat(inSpec.err()).contains("--parallel 3 cannot go with it");
+        assertThat(out).doesNotExist();
     }
 }

@@ -2,32 +2,60 @@ package org.memtypelab.lab.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.memtypelab.documents.CampaignFiles;
+import org.memtypelab.documents.CampaignSummary;
 import org.memtypelab.documents.RunFiles;
 import org.memtypelab.documents.RunResult;
-import org.memtypelab.lab.cli.Main;
+import org.memtypelab.lab.campaign.Campaign;
+import org.memtypelab.lab.campaign.CampaignLoad;
+import org.memtypelab.lab.campaign.CampaignLoader;
+import org.memtypelab.lab.campaign.CampaignRunner;
+import org.memtypelab.lab.campaign.Progress;
 import org.memtypelab.lab.network.Isolation;
+import org.memtypelab.lab.network.PrivateNetwork;
+import org.memtypelab.lab.run.Conductor;
+import org.memtypelab.lab.run.IsolatedCluster;
+import org.memtypelab.lab.run.LabCluster;
+import org.memtypelab.lab.run.RunOutcome;
+import org.memtypelab.lab.run.RunPipeline;
+import org.memtypelab.lab.scenario.LoadResult;
+import org.memtypelab.lab.scenario.Scenario;
+import org.memtypelab.lab.scenario.ScenarioCatalogue;
 import org.memtypelab.protocol.NodeRole;
+import org.memtypelab.protocol.node.MonitorProtocol;
 
 /**
- * Real network faults: one {@code run --nodes processes --network isolated} plays every partition shape, one scenario
- * each, on one warm cluster of real JVMs in a private network namespace with real nftables rules. Each run ends with
- * the oracle's hazards or with exit 3 naming the node it lost; at least one completes; the monitor's node, downed by
- * the Split Brain Resolver, ends its run naming it. Where the namespace cannot be made the test is skipped and says
- * why, unless MEMTYPE_LAB_REQUIRE_ENV=1 (CI).
+ * Real network faults: every partition shape, one scenario each, and then a tiny campaign with random partitions, on
+ * one warm cluster of real JVMs in a private network namespace with real nftables rules - what {@code run} and {@code
+ * campaign --nodes processes --network isolated} play on. Each run ends with the oracle's hazards or with exit 3
+ * naming the node it lost; at least one completes; the monitor's node, downed by the Split Brain Resolver, ends its
+ * run naming it; the campaign misses and invents no hazard. Where the namespace cannot be made the test is skipped and
+ * says why, unless MEMTYPE_LAB_REQUIRE_ENV=1 (CI).
+ *
+ * <p>The cluster lives in a JVM re-launched inside the namespace ({@link Isolation#relaunch}, as the commands do):
+ * {@link Inside} forms it once and plays the shapes as {@code run} does (conductor, then {@link RunPipeline}) and the
+ * campaign through {@link CampaignRunner}; this JVM reads what they wrote.
  */
 @EnabledIfSystemProperty(
         named = "memtype-lab.process-tests",
@@ -77,9 +105,23 @@ class NetworkPartitionsIT {
     @TempDir
     static Path tmp;
 
+    /**
+     * One cell, its oracle and two faulty runs, each with one random partition of the nodes and the monitor in two
+     * groups. Seed 7: r1 cuts {gpu-process-node, kvm-node} off at step 2 and would heal at step 4, but export (step 2)
+     * waits on a cut link and the run ends incomplete (so it does on a simulated cluster); r2 cuts and heals at step 2.
+     */
+    static final String CAMPAIGN = """
+            name: network-partitions
+            base: base.yaml
+            seed: 7
+            faults: {random: {partitions: 1}, runs-per-cell: 2}
+            """;
+
     static Optional<String> noNamespace;
     static int exit;
     static Map<String, RunResult> results = new LinkedHashMap<>();
+    static CampaignSummary campaign;
+    static Map<String, RunResult> campaignRuns = new LinkedHashMap<>();
 
     @BeforeAll
     static void playEveryShapeOnOneIsolatedCluster() throws Exception {
@@ -95,27 +137,43 @@ class NetworkPartitionsIT {
         for (var shape : SHAPES.entrySet()) {
             Files.writeString(scenarios.resolve(String.format("%02d-%s.yaml", i++, shape.getKey())), scenario(shape));
         }
+        Path specDir = Files.createDirectories(tmp.resolve("spec"));
+        // the shapes' scenario without faults: the campaign adds its own
+        Files.writeString(
+                specDir.resolve("base.yaml"), scenario(Map.entry("base", "")).replace("faults:\n", ""));
+        Files.writeString(specDir.resolve("campaign.yaml"), CAMPAIGN);
         Path out = tmp.resolve("runs");
-        StringWriter err = new StringWriter();
+        Path campaignDir = tmp.resolve("campaign");
         long start = System.nanoTime();
-        exit = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err))
-                .execute(
-                        "run",
+        exit = Isolation.relaunch(
+                Inside.class,
+                List.of(
                         scenarios.toString(),
-                        "--nodes",
-                        "processes",
-                        "--network",
-                        "isolated",
-                        "--out",
-                        out.toString());
+                        out.toString(),
+                        specDir.resolve("campaign.yaml").toString(),
+                        campaignDir.toString()));
+        Path log = tmp.resolve(Inside.LOG);
+        String said = Files.isRegularFile(log) ? tail(Files.readString(log)) : "(no " + Inside.LOG + ")";
         System.out.printf(
-                "NetworkPartitionsIT: %d shapes in %d ms%n", SHAPES.size(), (System.nanoTime() - start) / 1_000_000);
+                "NetworkPartitionsIT: %d shapes and a campaign in %d ms (%s)%n",
+                SHAPES.size(), (System.nanoTime() - start) / 1_000_000, timings(out));
         for (String shape : SHAPES.keySet()) {
             Path dir = out.resolve("network-" + shape);
             assertThat(dir.resolve("result.json"))
-                    .as("%s played (%s)", shape, err)
+                    .as("%s played (%s)", shape, said)
                     .exists();
             results.put(shape, RunFiles.readResult(dir));
+        }
+        assertThat(campaignDir.resolve(CampaignFiles.FILE))
+                .as("the campaign played (%s)", said)
+                .exists();
+        campaign = CampaignFiles.read(campaignDir);
+        try (Stream<Path> files = Files.walk(campaignDir.resolve("runs"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("result.json"))
+                    .sorted()
+                    .toList()) {
+                campaignRuns.put(campaignDir.relativize(f.getParent()).toString(), RunFiles.readResult(f.getParent()));
+            }
         }
     }
 
@@ -169,6 +227,54 @@ class NetworkPartitionsIT {
                 .containsExactly("cut", "heal");
     }
 
+    @Test
+    void aCampaignsRandomPartitionsAreDropRulesAndItMissesNothing() {
+        needsNamespace();
+        campaignRuns.forEach((dir, r) -> describe(dir, r));
+        assertThat(campaign.nodes()).isEqualTo("processes");
+        assertThat(campaign.runsDone()).isEqualTo(campaign.runsPlanned()).isEqualTo(3);
+        assertThat(campaign.clusters().formed())
+                .as("played on the warm cluster")
+                .isEqualTo(1);
+        assertThat(campaign.clusters().restarts()).isZero();
+        assertThat(campaign.totals().missed()).as("hazards missed").isZero();
+        assertThat(campaign.totals().falseHazards()).as("false hazards").isZero();
+        assertThat(campaign.exitCode()).isZero();
+
+        List<RunResult> faulty = campaignRuns.values().stream()
+                .filter(r -> r.campaign() != null && r.campaign().randomFaults() != null)
+                .toList();
+        assertThat(faulty).hasSize(2);
+        for (RunResult r : faulty) {
+            // each faulty run's plan has one random partition: it became nftables drop rules (a "cut" is recorded
+            // only once nft applied them)
+            String run = r.campaign().run();
+            assertThat(r.campaign().faultPlan()).as(run).anyMatch(f -> f.partition() != null);
+            assertThat(r.network()).as("%s has a network section", run).isNotNull();
+            assertThat(r.network().mode()).isEqualTo("isolated");
+            List<String> network = r.network().events().stream()
+                    .filter(e -> e.observer().equals("network"))
+                    .map(RunResult.NetworkEvent::event)
+                    .toList();
+            if (r.complete()) {
+                assertThat(network)
+                        .as("%s: the drop rules were applied, then removed", run)
+                        .containsExactly("cut", "heal");
+            } else {
+                // it stopped before its heal step (as message-level partitions stop it: a step waits on a cut
+                // link); the next run starts healed
+                assertThat(network).as(run).startsWith("cut");
+                assertThat(r.incomplete()).as(run).contains("got no answer");
+            }
+        }
+        assertThat(faulty).as("a faulty run completes, cut and healed").anyMatch(RunResult::complete);
+        RunResult oracle = campaignRuns.values().stream()
+                .filter(r -> r.campaign() != null && r.campaign().randomFaults() == null)
+                .findFirst()
+                .orElseThrow();
+        assertThat(oracle.network()).as("a fault-free run cuts nothing").isNull();
+    }
+
     private static void needsNamespace() {
         Assumptions.assumeTrue(noNamespace.isEmpty(), () -> noNamespace.orElse(""));
     }
@@ -176,13 +282,150 @@ class NetworkPartitionsIT {
     private static void describe(String shape, RunResult r) {
         RunResult.NetworkEntry n = r.network();
         System.out.printf(
-                "NetworkPartitionsIT %-9s %-10s unreachable %s downed %s rejoined %s %s%n",
+                "NetworkPartitionsIT %-9s %-10s unreachable %s downed %s rejoined %s %s %s%n",
                 shape,
                 r.verdict(),
                 n == null ? "-" : n.unreachable(),
                 n == null ? "-" : n.downed(),
                 n == null ? "-" : n.rejoined(),
-                r.complete() ? "" : "(" + r.incomplete() + ")");
+                r.complete() ? "" : "(" + r.incomplete() + ")",
+                r.campaign() == null || r.campaign().faultPlan() == null
+                        ? ""
+                        : r.campaign().faultPlan().stream()
+                                .map(f -> "step " + f.step() + ": "
+                                        + (f.partition() != null ? "partition " + f.partition() : "heal"))
+                                .toList());
+    }
+
+    /** The re-launched JVM's own timings, as {@link Inside} wrote them. */
+    private static String timings(Path out) throws java.io.IOException {
+        Path f = out.resolve(Inside.TIMINGS);
+        return Files.isRegularFile(f) ? Files.readString(f).strip() : "no timings";
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 4000 ? text : "..." + text.substring(text.length() - 4000);
+    }
+
+    /**
+     * Inside the private network namespace: forms one isolated cluster, plays every scenario of {@code args[0]} into
+     * {@code args[1]} as {@code run} does, then the campaign {@code args[2]} into {@code args[3]} on the same warm
+     * cluster. Exits with the shapes' worst exit code, as {@code run}; everything this JVM says goes to {@link #LOG}.
+     */
+    static final class Inside {
+
+        static final String LOG = "inside.log";
+        static final String TIMINGS = "timings.txt";
+
+        public static void main(String[] args) throws Exception {
+            Path scenarios = Path.of(args[0]);
+            Path out = Files.createDirectories(Path.of(args[1]));
+            PrintStream log =
+                    new PrintStream(Files.newOutputStream(out.getParent().resolve(LOG)), true, StandardCharsets.UTF_8);
+            System.setOut(log);
+            System.setErr(log);
+            int worst = 0;
+            try {
+                worst = play(scenarios, out, args[2], Path.of(args[3]));
+            } catch (Throwable t) {
+                t.printStackTrace(log);
+                worst = 99;
+            }
+            log.flush();
+            System.exit(worst);
+        }
+
+        private static int play(Path scenarios, Path out, String spec, Path campaignDir) throws Exception {
+            Waits waits = new Waits();
+            int worst = 0;
+            StringBuilder timings = new StringBuilder();
+            long start = System.nanoTime();
+            try (LabCluster cluster = IsolatedCluster.start(out, waits)) {
+                timings.append("formed in ").append(since(start)).append(" ms");
+                start = System.nanoTime();
+                Conductor conductor = new Conductor(cluster, waits);
+                List<Path> files;
+                try (Stream<Path> list = Files.list(scenarios)) {
+                    files = list.sorted().toList();
+                }
+                for (Path file : files) {
+                    Scenario s =
+                            ((LoadResult.Loaded) ScenarioCatalogue.bundled().resolve(file.toString())).scenario();
+                    Path dir = Files.createDirectories(out.resolve(s.name().replace('/', '-')));
+                    Files.writeString(dir.resolve("scenario.yaml"), Files.readString(file));
+                    RunOutcome run = conductor.run(s, s.seed(), dir, s.name() + "@" + s.seed());
+                    RunResult r =
+                            RunPipeline.finish(s, s.seed(), cluster.mode(), run, dir, RunPipeline.Expect.CHECK, null);
+                    worst = Math.max(
+                            worst, !run.incomplete().isEmpty() ? 3 : r.expect().heldAll() ? 0 : 1);
+                }
+                timings.append(", shapes in ").append(since(start)).append(" ms");
+                start = System.nanoTime();
+                Campaign campaign = ((CampaignLoad.Ready) CampaignLoader.load(spec)).campaign();
+                new CampaignRunner(campaign, campaignDir, 1, () -> shared(cluster), Progress.NONE).run();
+                timings.append(", campaign in ").append(since(start)).append(" ms");
+            }
+            Files.writeString(out.resolve(TIMINGS), timings.toString());
+            return worst;
+        }
+
+        private static long since(long start) {
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+
+        /** {@code cluster} for the campaign runner, which closes its clusters: this one stays warm. */
+        private static LabCluster shared(LabCluster cluster) {
+            return new LabCluster() {
+                @Override
+                public ActorSystem<?> conductor() {
+                    return cluster.conductor();
+                }
+
+                @Override
+                public String mode() {
+                    return cluster.mode();
+                }
+
+                @Override
+                public void kill(NodeRole role) {
+                    cluster.kill(role);
+                }
+
+                @Override
+                public String restart(NodeRole role) {
+                    return cluster.restart(role);
+                }
+
+                @Override
+                public void pause(NodeRole role, Duration length) {
+                    cluster.pause(role, length);
+                }
+
+                @Override
+                public ActorRef<MonitorProtocol.Command> monitor() {
+                    return cluster.monitor();
+                }
+
+                @Override
+                public void beforeRun() {
+                    cluster.beforeRun();
+                }
+
+                @Override
+                public <T> T await(CompletableFuture<T> result, Duration bound)
+                        throws TimeoutException, InterruptedException, ExecutionException {
+                    return cluster.await(result, bound);
+                }
+
+                @Override
+                public Optional<PrivateNetwork> network() {
+                    return cluster.network();
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
     }
 
     private static String scenario(Map.Entry<String, String> shape) {
