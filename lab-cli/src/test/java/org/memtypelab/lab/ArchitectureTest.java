@@ -54,7 +54,7 @@ class ArchitectureTest {
             .layer("junit")
             .definedBy("org.memtypelab.lab.junit..")
             .layer("cli")
-            .definedBy("org.memtypelab.lab.cli..")
+            .definedBy("org.memtypelab.lab.cli..", "org.memtypelab.lab.bench..")
             .whereLayer("cli")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("junit")
