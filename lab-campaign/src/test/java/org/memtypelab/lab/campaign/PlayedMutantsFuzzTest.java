@@ -58,10 +58,7 @@ class PlayedMutantsFuzzTest {
                 } catch (RuntimeException e) {
                     throw new AssertionError("mutant " + tried + " crashed the run: " + e + "\n" + text, e);
                 }
-                if (run.report() == null) {
-                    assertThat(run.incomplete())
-                            .as("why mutant %d ended", tried)
-                            .isNotBlank();
+                if (!run.incomplete().isEmpty()) { // exit 3, with the reason
                     incomplete.add(run.incomplete());
                 } else {
                     completed++;

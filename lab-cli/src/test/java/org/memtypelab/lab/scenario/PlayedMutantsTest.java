@@ -20,19 +20,19 @@ import org.memtypelab.documents.TraceTruth;
 import org.memtypelab.lab.junit.LabResult;
 import org.memtypelab.lab.junit.LabRunner;
 import org.memtypelab.lab.junit.MemtypeLab;
+import org.memtypelab.lab.junit.Nodes;
 
 /**
- * Valid mutants of the bundled scenarios, played on a real embedded cluster. There is no cluster-free simulator yet
- * (the node shells turn steps into calls on the core models), so this plays a bounded seeded sample rather than the
- * 500 the hostile-input issue asks of a simulator: each mutant sets one {@code key: value} of a bundled scenario to a
- * value the same key has in another bundled scenario, and those that load are played. Every run must complete and
- * the monitor may miss no hazard its traces show.
+ * Valid mutants of the bundled scenarios, played in the simulator through the JUnit 5 API ({@code @MemtypeLab(nodes =
+ * SIM)}): each mutant sets one {@code key: value} of a bundled scenario to a value the same key has in another bundled
+ * scenario - mutants that mostly make sense - and those that load are played. Every run must complete and the monitor
+ * may miss no hazard its traces show. (lab-campaign's PlayedMutantsFuzzTest plays 500 of the scenario fuzzer's.)
  */
-@MemtypeLab
+@MemtypeLab(nodes = Nodes.SIM)
 class PlayedMutantsTest {
 
     static final long SEED = 0x91A7_ED00L;
-    static final int PLAYED = 20;
+    static final int PLAYED = 100;
 
     private static final Pattern KEY_VALUE = Pattern.compile("(?<=[\\s{,])([a-z][a-z0-9-]*): ([^,{}\\[\\]\\n#]+)");
 
