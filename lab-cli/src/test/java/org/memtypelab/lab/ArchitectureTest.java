@@ -48,7 +48,7 @@ class ArchitectureTest {
                     "org.memtypelab.lab.sim..",
                     "org.memtypelab.lab.network..")
             .layer("campaign")
-            .definedBy("org.memtypelab.lab.campaign..", "org.memtypelab.lab.map..")
+            .definedBy("org.memtypelab.lab.campaign..", "org.memtypelab.lab.map..", "org.memtypelab.lab.explore..")
             .layer("report")
             .definedBy("org.memtypelab.lab.report..")
             .layer("junit")

@@ -36,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ExplainCommand.class,
             CatalogueCommand.class,
             MapCommand.class,
+            ExploreCommand.class,
             BenchCommand.class,
             NodeCommand.class,
             KeygenCommand.class

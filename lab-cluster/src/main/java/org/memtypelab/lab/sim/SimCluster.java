@@ -206,6 +206,11 @@ public final class SimCluster implements LabCluster {
         }
     }
 
+    /** Lets {@code chooser} decide which actor runs next when several could (an explorer); null: the oldest first. */
+    public void chooser(SimLoop.Chooser chooser) {
+        loop.chooser(chooser);
+    }
+
     /** The loop (benchmarks count its tasks). */
     public SimLoop loop() {
         return loop;

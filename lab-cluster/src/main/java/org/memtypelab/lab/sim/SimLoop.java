@@ -70,8 +70,24 @@ public final class SimLoop extends AbstractExecutorService {
         }
     }
 
+    /**
+     * Picks which of several actors with work runs next (an explorer's choice point); without one, the loop takes the
+     * oldest. Only mailboxes compete: a mailbox is scheduled at most once, so each alternative is another actor, and
+     * one actor's messages keep their order (as Artery keeps them per pair of nodes).
+     */
+    public interface Chooser {
+        /** An index in {@code [0, alternatives)}; 0 is the oldest. */
+        int choose(int alternatives);
+
+        /** Whether the actor named {@code name} takes part in the choice (the others run in order). */
+        default boolean competes(String name) {
+            return true;
+        }
+    }
+
     private final String id;
     private final Object lock = new Object();
+    private Chooser chooser;
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Actors whose mailboxes are held (a paused node), by path, until virtual time. */
@@ -286,9 +302,16 @@ public final class SimLoop extends AbstractExecutorService {
         }
     }
 
-    /** The next task: a ready one, else the earliest timer within the deadline (time moves to it). */
+    /** Lets {@code chooser} pick among ready actors from now on; null: the oldest first. */
+    public void chooser(Chooser chooser) {
+        synchronized (lock) {
+            this.chooser = chooser;
+        }
+    }
+
+    /** The next task: a ready one (the chooser's pick among actors), else the earliest due timer (time moves to it). */
     private Runnable next() {
-        Runnable r = ready.poll();
+        Runnable r = chooser == null ? ready.poll() : chosen();
         if (r != null) {
             return r;
         }
@@ -302,6 +325,33 @@ public final class SimLoop extends AbstractExecutorService {
             timers.add(t);
         }
         return () -> fire(t);
+    }
+
+    /**
+     * The ready mailbox the chooser picks among those that compete (the oldest is 0); when the oldest task does not
+     * compete (another task, an actor outside the choice), it runs first.
+     */
+    private Runnable chosen() {
+        Runnable head = ready.peek();
+        if (!(head instanceof Mailbox h)
+                || h.actor() == null
+                || !chooser.competes(h.actor().self().path().name())) {
+            return ready.poll();
+        }
+        List<Runnable> mailboxes = new ArrayList<>();
+        for (Runnable t : ready) {
+            if (t instanceof Mailbox m
+                    && chooser.competes(
+                            m.actor() == null ? "" : m.actor().self().path().name())) {
+                mailboxes.add(t);
+            }
+        }
+        if (mailboxes.size() < 2) {
+            return ready.poll();
+        }
+        Runnable pick = mailboxes.get(chooser.choose(mailboxes.size()));
+        ready.removeFirstOccurrence(pick);
+        return pick;
     }
 
     /** Whether a live timer is due within the deadline (dropping cancelled ones on the way). */
