@@ -113,7 +113,7 @@ class CampaignSpecReaderTest {
                         "unknown top-level key",
                         "3:1",
                         HEAD + "matrixx: {}\n",
-                        "unknown key 'matrixx'; allowed keys: name, description, base, seed, matrix, faults"),
+                        "unknown key 'matrixx'; allowed keys: name, description, base, seed, nodes, matrix, faults"),
                 bad("missing base", "1:1", "name: t\n", "missing required key 'base'"),
                 bad("bad name", "1:7", "name: Quirks\nbase: kernel/6-16-quirk-on\n", "([a-z0-9-/]+)"),
                 bad(
