@@ -100,7 +100,8 @@ class TlsIT {
     /** Embedded: every ActorSystem of the run speaks TLS to the others (the refusals above use real JVMs). */
     @Test
     void aRunOverTlsGivesTheResultItGivesOverPlainTcp() throws Exception {
-        JsonNode plain = run(tmp.resolve("plain-run"));
+        JsonNode plain =
+                run(tmp.resolve("plain-run"), "--nodes", "sim"); // sim gives embedded's result (CatalogueRunTest)
         JsonNode tls = run(tmp.resolve("tls-run"), "--tls", keys.toString());
 
         for (String field : List.of("verdict", "hazards", "mappings", "migration", "steps")) {

@@ -45,7 +45,7 @@ class LoadIT {
             matrix:
               platform.kvm: ["5.6", "6.16"]
               platform.self-snoop: [true, false]
-            faults: {random: {messages: 0.05, kills: 0.3}, runs-per-cell: 3}
+            faults: {random: {messages: 0.05, kills: 0.3}, runs-per-cell: 2}
             """;
 
     @TempDir
