@@ -5,23 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memtypelab.core.coherency.Verdict;
 import org.memtypelab.lab.run.LabCluster;
-import org.memtypelab.protocol.NodeRole;
-import org.memtypelab.protocol.node.MonitorProtocol;
 
 /**
  * Tiny campaigns on one warm simulated cluster, shared by every test here: the campaign runner is what is tested,
@@ -53,46 +45,7 @@ class CampaignEndToEndTest {
 
     /** The shared cluster, which the runner may not close. */
     static LabCluster shared() {
-        return new LabCluster() {
-            @Override
-            public ActorSystem<?> conductor() {
-                return cluster.conductor();
-            }
-
-            @Override
-            public String mode() {
-                return cluster.mode();
-            }
-
-            @Override
-            public void kill(NodeRole role) {
-                cluster.kill(role);
-            }
-
-            @Override
-            public String restart(NodeRole role) {
-                return cluster.restart(role);
-            }
-
-            @Override
-            public ActorRef<MonitorProtocol.Command> monitor() {
-                return cluster.monitor();
-            }
-
-            @Override
-            public void beforeRun() {
-                cluster.beforeRun();
-            }
-
-            @Override
-            public <T> T await(CompletableFuture<T> result, Duration bound)
-                    throws TimeoutException, InterruptedException, ExecutionException {
-                return cluster.await(result, bound);
-            }
-
-            @Override
-            public void close() {}
-        };
+        return LabCluster.unclosed(cluster);
     }
 
     @Test

@@ -6,17 +6,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +27,6 @@ import org.memtypelab.lab.campaign.CampaignLoader;
 import org.memtypelab.lab.campaign.CampaignRunner;
 import org.memtypelab.lab.campaign.Progress;
 import org.memtypelab.lab.network.Isolation;
-import org.memtypelab.lab.network.PrivateNetwork;
 import org.memtypelab.lab.run.Conductor;
 import org.memtypelab.lab.run.IsolatedCluster;
 import org.memtypelab.lab.run.LabCluster;
@@ -43,7 +36,6 @@ import org.memtypelab.lab.scenario.LoadResult;
 import org.memtypelab.lab.scenario.Scenario;
 import org.memtypelab.lab.scenario.ScenarioCatalogue;
 import org.memtypelab.protocol.NodeRole;
-import org.memtypelab.protocol.node.MonitorProtocol;
 
 /**
  * Real network faults: every partition shape, one scenario each, and then a tiny campaign with random partitions, on
@@ -362,7 +354,7 @@ class NetworkPartitionsIT {
                 timings.append(", shapes in ").append(since(start)).append(" ms");
                 start = System.nanoTime();
                 Campaign campaign = ((CampaignLoad.Ready) CampaignLoader.load(spec)).campaign();
-                new CampaignRunner(campaign, campaignDir, 1, () -> shared(cluster), Progress.NONE).run();
+                new CampaignRunner(campaign, campaignDir, 1, () -> LabCluster.unclosed(cluster), Progress.NONE).run();
                 timings.append(", campaign in ").append(since(start)).append(" ms");
             }
             Files.writeString(out.resolve(TIMINGS), timings.toString());
@@ -371,60 +363,6 @@ class NetworkPartitionsIT {
 
         private static long since(long start) {
             return (System.nanoTime() - start) / 1_000_000;
-        }
-
-        /** {@code cluster} for the campaign runner, which closes its clusters: this one stays warm. */
-        private static LabCluster shared(LabCluster cluster) {
-            return new LabCluster() {
-                @Override
-                public ActorSystem<?> conductor() {
-                    return cluster.conductor();
-                }
-
-                @Override
-                public String mode() {
-                    return cluster.mode();
-                }
-
-                @Override
-                public void kill(NodeRole role) {
-                    cluster.kill(role);
-                }
-
-                @Override
-                public String restart(NodeRole role) {
-                    return cluster.restart(role);
-                }
-
-                @Override
-                public void pause(NodeRole role, Duration length) {
-                    cluster.pause(role, length);
-                }
-
-                @Override
-                public ActorRef<MonitorProtocol.Command> monitor() {
-                    return cluster.monitor();
-                }
-
-                @Override
-                public void beforeRun() {
-                    cluster.beforeRun();
-                }
-
-                @Override
-                public <T> T await(CompletableFuture<T> result, Duration bound)
-                        throws TimeoutException, InterruptedException, ExecutionException {
-                    return cluster.await(result, bound);
-                }
-
-                @Override
-                public Optional<PrivateNetwork> network() {
-                    return cluster.network();
-                }
-
-                @Override
-                public void close() {}
-            };
         }
     }
 

@@ -72,6 +72,63 @@ public interface LabCluster extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * {@code cluster} for a caller that closes the clusters it is given (a campaign runner) while this one must stay
+     * warm: every call goes to {@code cluster}, but closing does nothing.
+     */
+    static LabCluster unclosed(LabCluster cluster) {
+        return new LabCluster() {
+            @Override
+            public ActorSystem<?> conductor() {
+                return cluster.conductor();
+            }
+
+            @Override
+            public String mode() {
+                return cluster.mode();
+            }
+
+            @Override
+            public void kill(NodeRole role) {
+                cluster.kill(role);
+            }
+
+            @Override
+            public String restart(NodeRole role) {
+                return cluster.restart(role);
+            }
+
+            @Override
+            public void pause(NodeRole role, Duration length) {
+                cluster.pause(role, length);
+            }
+
+            @Override
+            public ActorRef<MonitorProtocol.Command> monitor() {
+                return cluster.monitor();
+            }
+
+            @Override
+            public void beforeRun() {
+                cluster.beforeRun();
+            }
+
+            @Override
+            public <T> T await(CompletableFuture<T> result, Duration bound)
+                    throws TimeoutException, InterruptedException, ExecutionException {
+                return cluster.await(result, bound);
+            }
+
+            @Override
+            public java.util.Optional<org.memtypelab.lab.network.PrivateNetwork> network() {
+                return cluster.network();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** How often an embedded cluster is formed afresh when nodes were downed while it formed (a busy machine). */
     int FORMATION_ATTEMPTS = 3;
 
